@@ -1,0 +1,43 @@
+#ifndef CMD_H
+#define CMD_H
+/*
+ * The commands. Each takes its own arguments (argv[0] is the command
+ * name), the global options, and a strbuf for the one FAILED: reason; it
+ * returns 0 or -1 and prints only its own output.
+ */
+#include "project.h"
+#include "strbuf.h"
+
+struct cmd_ctx {
+	struct options *opts;
+};
+
+int cmd_init(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_revision(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_merge(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_upgrade(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_downgrade(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_stamp(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+
+/*
+ * Option matching shared by the commands: accepts "-s VALUE",
+ * "--long VALUE" and "--long=VALUE". Returns 1 and sets *value (and
+ * advances *i) on a match, 0 otherwise, -1 with a message when the value
+ * is missing.
+ */
+int opt_value(int argc, const char **argv, int *i, const char *shrt,
+	      const char *lng, const char **value, struct strbuf *err);
+int opt_flag(const char *arg, const char *shrt, const char *lng);
+/* "unknown option" / "unexpected argument" message; always -1. */
+int opt_unknown(const char *cmd, const char *arg, struct strbuf *err);
+
+/* Open the project and load the graph (the common start). */
+int cmd_setup(struct cmd_ctx *ctx, struct project **out, struct strbuf *err);
+
+#endif

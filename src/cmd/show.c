@@ -1,0 +1,323 @@
+/*
+ * cmd/show.c: the read-only commands "heads", "branches", "history",
+ * "show" and "current", in Alembic's output format (SPEC 5).
+ */
+#include "cmd/cmd.h"
+#include "format.h"
+#include "migrate.h"
+#include "resolve.h"
+#include "usage.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void out_line(struct strbuf *sb)
+{
+	fwrite(sb->buf, 1, sb->len, stdout);
+	fputc('\n', stdout);
+	strbuf_reset(sb);
+}
+
+/* The database's rows, resolved; the database must exist. */
+static int current_rows(struct project *p, struct revlist *rows,
+			char ***text, size_t *n, struct strbuf *err)
+{
+	struct db *db = NULL;
+	int ret = -1;
+
+	if (migrate_open_db(p, 0, &db, err))
+		return -1;
+	if (migrate_read_rows(p, db, text, n, err))
+		goto cleanup;
+	if (resolve_rows(p->graph, (const char *const *)*text, *n, rows, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	db_close(db);
+	return ret;
+}
+
+static int parse_flags(int argc, const char **argv, const char *usage,
+		       int *verbose, int *resolve_deps, struct strbuf *err)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("%s\n", usage);
+			return 1;
+		}
+		if (opt_flag(argv[i], "-v", "--verbose"))
+			*verbose = 1;
+		else if (resolve_deps && opt_flag(argv[i], NULL, "--resolve-dependencies"))
+			*resolve_deps = 1;
+		else
+			return opt_unknown(argv[0], argv[i], err);
+	}
+	return 0;
+}
+
+int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	int verbose = 0, resolve = 0, r;
+	size_t i;
+
+	r = parse_flags(argc, argv, "usage: git dbmig heads [-v] [--resolve-dependencies]",
+			&verbose, &resolve, err);
+	if (r)
+		return r > 0 ? 0 : -1;
+	if (cmd_setup(ctx, &p, err))
+		return -1;
+	{
+		const int *h = resolve ? p->graph->real_heads : p->graph->heads;
+		size_t n = resolve ? p->graph->nreal_heads : p->graph->nheads;
+
+		for (i = 0; i < n; i++) {
+			if (verbose)
+				format_log_entry(&sb, p->graph, h[i], 0);
+			else
+				format_head_only(&sb, p->graph, h[i], FMT_BRANCHES | FMT_HEADS);
+			out_line(&sb);
+		}
+	}
+	strbuf_release(&sb);
+	project_free(p);
+	return 0;
+}
+
+int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	struct revlist order = REVLIST_INIT;
+	struct spec base = { "base", NULL, 0 }, head = { "heads", NULL, 0 };
+	int verbose = 0, r, ret = -1;
+	size_t i, k;
+
+	r = parse_flags(argc, argv, "usage: git dbmig branches [-v]", &verbose, NULL, err);
+	if (r)
+		return r > 0 ? 0 : -1;
+	if (cmd_setup(ctx, &p, err))
+		return -1;
+	if (resolve_history(&order, p->graph, &base, &head, err))
+		goto cleanup;
+	for (i = 0; i < order.n; i++) {
+		const struct rev *rv = &p->graph->revs[order.v[i]];
+
+		if (!rev_is_branch_point(rv))
+			continue;
+		if (verbose)
+			format_log_entry(&sb, p->graph, order.v[i], 0);
+		else
+			format_head_only(&sb, p->graph, order.v[i], FMT_BRANCHES | FMT_TREE);
+		strbuf_addch(&sb, '\n');
+		for (k = 0; k < rv->nnext; k++) {
+			size_t pad;
+
+			if (k)
+				strbuf_addch(&sb, '\n');
+			for (pad = 0; pad < strlen(rv->id); pad++)
+				strbuf_addch(&sb, ' ');
+			strbuf_addstr(&sb, " -> ");
+			format_head_only(&sb, p->graph, rv->next[k],
+					 FMT_BRANCHES | FMT_TREE | (verbose ? FMT_DOC : 0));
+		}
+		strbuf_addch(&sb, '\n');
+		out_line(&sb);
+	}
+	ret = 0;
+cleanup:
+	revlist_release(&order);
+	strbuf_release(&sb);
+	project_free(p);
+	return ret;
+}
+
+int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	struct revlist order = REVLIST_INIT, rows = REVLIST_INIT;
+	char **text = NULL;
+	size_t ntext = 0, i;
+	const char *range = NULL;
+	char *lo = NULL, *hi = NULL;
+	struct spec base = { "base", NULL, 0 }, head = { "heads", NULL, 0 };
+	int verbose = 0, indicate = 0, ret = -1, need_db;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		int ii = (int)i, r;
+
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("usage: git dbmig history [-r [START]:[END]] [-v] [-i]\n");
+			return 0;
+		}
+		if (opt_flag(argv[i], "-v", "--verbose")) {
+			verbose = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], "-i", "--indicate-current")) {
+			indicate = 1;
+			continue;
+		}
+		r = opt_value(argc, argv, &ii, "-r", "--rev-range", &range, err);
+		if (r < 0)
+			return -1;
+		if (r) {
+			i = (size_t)ii;
+			continue;
+		}
+		return opt_unknown(argv[0], argv[i], err);
+	}
+	if (range) {
+		const char *colon = strchr(range, ':');
+
+		if (!colon || strchr(colon + 1, ':')) {
+			strbuf_addstr(err, "History range requires [start]:[end], [start]:, or :[end]");
+			return -1;
+		}
+		lo = xstrndup(range, (size_t)(colon - range));
+		hi = xstrdup(colon + 1);
+		if (*lo)
+			base.str = lo;
+		if (*hi)
+			head.str = hi;
+	}
+	if (cmd_setup(ctx, &p, err))
+		goto cleanup;
+	need_db = indicate || !strcmp(base.str, "current") || !strcmp(head.str, "current");
+	if (need_db && current_rows(p, &rows, &text, &ntext, err))
+		goto cleanup;
+	if (!strcmp(base.str, "current")) {
+		base.str = NULL;
+		base.revs = rows.v;
+		base.n = rows.n;
+	}
+	if (!strcmp(head.str, "current")) {
+		head.str = NULL;
+		head.revs = rows.v;
+		head.n = rows.n;
+	}
+	if (resolve_history(&order, p->graph, &base, &head, err))
+		goto cleanup;
+	for (i = 0; i < order.n; i++) {
+		size_t k;
+		int cur = 0;
+
+		for (k = 0; indicate && k < rows.n; k++)
+			if (rows.v[k] == order.v[i])
+				cur = 1;
+		if (verbose)
+			format_log_entry(&sb, p->graph, order.v[i], cur);
+		else
+			format_head_only(&sb, p->graph, order.v[i],
+					 FMT_BRANCHES | FMT_DOC | FMT_PARENTS | FMT_TREE |
+					 (cur ? FMT_CURRENT : 0));
+		out_line(&sb);
+	}
+	ret = 0;
+cleanup:
+	free(lo);
+	free(hi);
+	migrate_free_rows(text, ntext);
+	revlist_release(&order);
+	revlist_release(&rows);
+	strbuf_release(&sb);
+	project_free(p);
+	return ret;
+}
+
+int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	struct revlist revs = REVLIST_INIT;
+	char **text = NULL;
+	size_t ntext = 0, i;
+	const char *rev = NULL;
+	int ret = -1;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("usage: git dbmig show REVISION\n");
+			return 0;
+		}
+		if (rev || (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')))
+			return opt_unknown(argv[0], argv[i], err);
+		rev = argv[i];
+	}
+	if (!rev) {
+		strbuf_addstr(err, "show: a revision is required\nusage: git dbmig show REVISION");
+		return -1;
+	}
+	if (cmd_setup(ctx, &p, err))
+		return -1;
+	if (!strcmp(rev, "current")) {
+		if (current_rows(p, &revs, &text, &ntext, err))
+			goto cleanup;
+	} else if (resolve_revisions(p->graph, rev, &revs, err)) {
+		goto cleanup;
+	}
+	for (i = 0; i < revs.n; i++) {
+		if (revs.v[i] < 0)
+			continue;
+		format_log_entry(&sb, p->graph, revs.v[i], 0);
+		out_line(&sb);
+	}
+	ret = 0;
+cleanup:
+	migrate_free_rows(text, ntext);
+	revlist_release(&revs);
+	strbuf_release(&sb);
+	project_free(p);
+	return ret;
+}
+
+int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	struct revlist rows = REVLIST_INIT, all = REVLIST_INIT;
+	char **text = NULL;
+	size_t ntext = 0, i;
+	int verbose = 0, r, ret = -1;
+
+	r = parse_flags(argc, argv, "usage: git dbmig current [-v]", &verbose, NULL, err);
+	if (r)
+		return r > 0 ? 0 : -1;
+	if (cmd_setup(ctx, &p, err))
+		return -1;
+	if (current_rows(p, &rows, &text, &ntext, err))
+		goto cleanup;
+	if (verbose) {
+		struct url *u = NULL;
+
+		if (!url_parse(&u, p->url, err)) {
+			strbuf_addstr(&sb, "Current revision(s) for ");
+			url_display(&sb, u);
+			strbuf_addch(&sb, ':');
+			out_line(&sb);
+			url_free(u);
+		} else {
+			goto cleanup;
+		}
+	}
+	resolve_all_current(&all, p->graph, &rows);
+	for (i = 0; i < all.n; i++) {
+		if (verbose)
+			format_log_entry(&sb, p->graph, all.v[i], 0);
+		else
+			format_head_only(&sb, p->graph, all.v[i], FMT_HEADS | FMT_TREE);
+		out_line(&sb);
+	}
+	ret = 0;
+cleanup:
+	migrate_free_rows(text, ntext);
+	revlist_release(&rows);
+	revlist_release(&all);
+	strbuf_release(&sb);
+	project_free(p);
+	return ret;
+}

@@ -1,0 +1,108 @@
+/*
+ * cmd/upgrade.c: "upgrade" and "downgrade" (and "stamp"), thin wrappers
+ * around migrate_run().
+ */
+#include "cmd/cmd.h"
+#include "migrate.h"
+#include "usage.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *usage_text[] = {
+	"usage: git dbmig upgrade [--sql] [--one-transaction] [--lock-timeout SECONDS] REVISION",
+	"usage: git dbmig downgrade [--sql] [--one-transaction] [--lock-timeout SECONDS] REVISION",
+	"usage: git dbmig stamp [--sql] [--purge] [--lock-timeout SECONDS] REVISION...",
+};
+
+static int run(enum migrate_cmd cmd, int argc, const char **argv,
+	       struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct migrate_opts o = { 0 };
+	struct project *p = NULL;
+	const char **targets = xcalloc((size_t)argc, sizeof(*targets));
+	size_t n = 0;
+	int i, ret = -1;
+
+	o.cmd = cmd;
+	o.lock_timeout_ms = 60000;
+	for (i = 1; i < argc; i++) {
+		const char *v;
+		int r;
+
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("%s\n", usage_text[cmd]);
+			ret = 0;
+			goto cleanup;
+		}
+		if (opt_flag(argv[i], NULL, "--sql")) {
+			o.sql = 1;
+			continue;
+		}
+		if (cmd == MIGRATE_STAMP && opt_flag(argv[i], NULL, "--purge")) {
+			o.purge = 1;
+			continue;
+		}
+		if (cmd != MIGRATE_STAMP && opt_flag(argv[i], NULL, "--one-transaction")) {
+			o.one_transaction = 1;
+			continue;
+		}
+		if ((r = opt_value(argc, argv, &i, NULL, "--tag", &v, err))) {
+			if (r < 0)
+				goto cleanup;
+			continue;
+		}
+		if ((r = opt_value(argc, argv, &i, NULL, "--lock-timeout", &v, err))) {
+			char *end;
+			double s;
+
+			if (r < 0)
+				goto cleanup;
+			s = strtod(v, &end);
+			if (*end || s < 0) {
+				strbuf_addf(err, "--lock-timeout '%s' is not a number of seconds", v);
+				goto cleanup;
+			}
+			o.lock_timeout_ms = (long)(s * 1000);
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')) {
+			opt_unknown(argv[0], argv[i], err);
+			goto cleanup;
+		}
+		if (n && cmd != MIGRATE_STAMP) {
+			opt_unknown(argv[0], argv[i], err);
+			goto cleanup;
+		}
+		targets[n++] = argv[i];
+	}
+	if (!n) {
+		strbuf_addf(err, "%s: a revision is required\n%s", argv[0], usage_text[cmd]);
+		goto cleanup;
+	}
+	o.targets = targets;
+	o.ntargets = n;
+	if (cmd_setup(ctx, &p, err))
+		goto cleanup;
+	ret = migrate_run(p, &o, err);
+cleanup:
+	project_free(p);
+	free(targets);
+	return ret;
+}
+
+int cmd_upgrade(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	return run(MIGRATE_UPGRADE, argc, argv, ctx, err);
+}
+
+int cmd_downgrade(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	return run(MIGRATE_DOWNGRADE, argc, argv, ctx, err);
+}
+
+int cmd_stamp(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	return run(MIGRATE_STAMP, argc, argv, ctx, err);
+}

@@ -1,0 +1,185 @@
+/*
+ * format: Alembic's output formats, line for line. Where Alembic prints
+ * a Python set (branch labels, "Branches into"), the items come sorted.
+ */
+#include "format.h"
+#include "usage.h"
+
+#include <string.h>
+
+static void join_list(struct strbuf *out, char *const *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", items[i]);
+}
+
+static void join_revs(struct strbuf *out, const struct graph *g,
+		      const int *revs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", g->revs[revs[i]].id);
+}
+
+const char *format_doc(const struct rev *r)
+{
+	return r->rf->message ? r->rf->message : "";
+}
+
+void format_longdoc(struct strbuf *out, const struct rev *r)
+{
+	const struct revfile *rf = r->rf;
+
+	if (rf->doc) {
+		strbuf_addstr(out, rf->doc);
+		return;
+	}
+	if (rf->message)
+		strbuf_addf(out, "%s\n\n", rf->message);
+	strbuf_addf(out, "Revision ID: %s\nRevises: ", rf->revision);
+	join_list(out, rf->down_revision, rf->ndown);
+	strbuf_addf(out, "\nCreate Date: %s", rf->create_date ? rf->create_date : "");
+}
+
+void format_labels(struct strbuf *out, const struct graph *g, int rev)
+{
+	const struct rev *r = &g->revs[rev];
+	size_t i;
+
+	for (i = 0; i < r->nlabels; i++)
+		strbuf_addf(out, "%s%s", i ? ", " : "", g->labels[r->labels[i]].name);
+}
+
+static void format_down(struct strbuf *out, const struct rev *r)
+{
+	if (!r->rf->ndown)
+		strbuf_addstr(out, "<base>");
+	else
+		join_list(out, r->rf->down_revision, r->rf->ndown);
+}
+
+void format_head_only(struct strbuf *out, const struct graph *g, int rev,
+		      unsigned flags)
+{
+	const struct rev *r = &g->revs[rev];
+
+	if (flags & FMT_PARENTS) {
+		format_down(out, r);
+		if (r->rf->ndeps) {
+			strbuf_addstr(out, " (");
+			join_list(out, r->rf->depends_on, r->rf->ndeps);
+			strbuf_addstr(out, ")");
+		}
+		strbuf_addstr(out, " -> ");
+	}
+	strbuf_addstr(out, r->id);
+	if ((flags & FMT_BRANCHES) && r->nlabels) {
+		strbuf_addstr(out, " (");
+		format_labels(out, g, rev);
+		strbuf_addstr(out, ")");
+	}
+	if (flags & (FMT_HEADS | FMT_TREE)) {
+		if (rev_is_real_head(r))
+			strbuf_addstr(out, " (head)");
+		if (rev_is_head(r) && !rev_is_real_head(r))
+			strbuf_addstr(out, " (effective head)");
+		if (flags & FMT_CURRENT)
+			strbuf_addstr(out, " (current)");
+	}
+	if (flags & FMT_TREE) {
+		if (rev_is_branch_point(r))
+			strbuf_addstr(out, " (branchpoint)");
+		if (rev_is_merge_point(r))
+			strbuf_addstr(out, " (mergepoint)");
+	}
+	if (flags & FMT_DOC)
+		strbuf_addf(out, ", %s", format_doc(r));
+}
+
+void format_log_entry(struct strbuf *out, const struct graph *g, int rev,
+		      int current)
+{
+	const struct rev *r = &g->revs[rev];
+	struct strbuf doc = STRBUF_INIT;
+	const char *p;
+
+	strbuf_addf(out, "Rev: %s%s%s%s%s\n", r->id,
+		    rev_is_head(r) ? " (head)" : "",
+		    rev_is_branch_point(r) ? " (branchpoint)" : "",
+		    rev_is_merge_point(r) ? " (mergepoint)" : "",
+		    current ? " (current)" : "");
+	strbuf_addstr(out, rev_is_merge_point(r) ? "Merges: " : "Parent: ");
+	format_down(out, r);
+	strbuf_addch(out, '\n');
+	if (r->rf->ndeps) {
+		strbuf_addstr(out, "Also depends on: ");
+		join_list(out, r->rf->depends_on, r->rf->ndeps);
+		strbuf_addch(out, '\n');
+	}
+	if (rev_is_branch_point(r)) {
+		strbuf_addstr(out, "Branches into: ");
+		join_revs(out, g, r->next, r->nnext);
+		strbuf_addch(out, '\n');
+	}
+	if (r->nlabels) {
+		strbuf_addstr(out, "Branch names: ");
+		format_labels(out, g, rev);
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addf(out, "Path: %s\n\n", r->path);
+	format_longdoc(&doc, r);
+	p = doc.buf;
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		strbuf_addstr(out, "    ");
+		strbuf_add(out, p, n);
+		strbuf_addch(out, '\n');
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	strbuf_release(&doc);
+}
+
+static void step_ends(struct strbuf *out, const struct graph *g,
+		      const struct step *s)
+{
+	const struct rev *r = s->rev >= 0 ? &g->revs[s->rev] : NULL;
+
+	switch (s->kind) {
+	case STEP_UPGRADE:
+		join_list(out, r->rf->down_revision, r->rf->ndown);
+		strbuf_addf(out, " -> %s", r->id);
+		break;
+	case STEP_DOWNGRADE:
+		strbuf_addf(out, "%s -> ", r->id);
+		join_list(out, r->rf->down_revision, r->rf->ndown);
+		break;
+	case STEP_STAMP:
+		join_revs(out, g, s->from, s->nfrom);
+		strbuf_addstr(out, " -> ");
+		join_revs(out, g, s->to, s->nto);
+		break;
+	}
+}
+
+void format_step_short(struct strbuf *out, const struct graph *g,
+		       const struct step *s)
+{
+	strbuf_addstr(out, s->kind == STEP_UPGRADE ? "upgrade " :
+			   s->kind == STEP_DOWNGRADE ? "downgrade " : "stamp_revision ");
+	step_ends(out, g, s);
+}
+
+void format_step(struct strbuf *out, const struct graph *g,
+		 const struct step *s)
+{
+	format_step_short(out, g, s);
+	if (s->kind != STEP_STAMP && *format_doc(&g->revs[s->rev]))
+		strbuf_addf(out, ", %s", format_doc(&g->revs[s->rev]));
+}

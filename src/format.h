@@ -1,0 +1,40 @@
+#ifndef FORMAT_H
+#define FORMAT_H
+/*
+ * format: every line printed in Alembic's text format (script/base.py's
+ * cmd_format, log_entry and the "Running ..." step lines). Appends to a
+ * strbuf; never prints.
+ */
+#include "graph.h"
+#include "resolve.h"
+#include "strbuf.h"
+
+enum fmt_flags {
+	FMT_BRANCHES = 1 << 0,   /* " (LABEL, ...)" */
+	FMT_DOC = 1 << 1,        /* ", message" */
+	FMT_PARENTS = 1 << 2,    /* "down -> " */
+	FMT_TREE = 1 << 3,       /* (branchpoint) (mergepoint) */
+	FMT_HEADS = 1 << 4,      /* (head) (effective head) (current) */
+	FMT_CURRENT = 1 << 5,    /* this revision is current */
+};
+
+/* The revision's message: the docstring's first paragraph. */
+const char *format_doc(const struct rev *r);
+/* The whole docstring (synthesised for .sql as Alembic's template writes it). */
+void format_longdoc(struct strbuf *out, const struct rev *r);
+
+void format_head_only(struct strbuf *out, const struct graph *g, int rev,
+		      unsigned flags);
+/* "Rev: ..." block of --verbose and show. */
+void format_log_entry(struct strbuf *out, const struct graph *g, int rev,
+		      int current);
+/* "upgrade a, b -> c, message" (without "Running "). */
+void format_step(struct strbuf *out, const struct graph *g,
+		 const struct step *s);
+/* "a -> b" part for an offline "-- Running" comment. */
+void format_step_short(struct strbuf *out, const struct graph *g,
+		       const struct step *s);
+/* The labels of a revision, ", "-joined. */
+void format_labels(struct strbuf *out, const struct graph *g, int rev);
+
+#endif

@@ -1,0 +1,561 @@
+/*
+ * graph: builds Alembic's revision map from parsed revision files and
+ * answers the structural questions the resolver asks (ancestors,
+ * descendants, heads, bases). It follows Alembic 1.8's RevisionMap
+ * construction step by step, but iterates in revision-id order, never in
+ * hash order, so that every answer is the same on every run.
+ *
+ * It does not resolve targets or plan migrations (resolve.c does) and
+ * does no I/O.
+ */
+#include "graph.h"
+#include "usage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Small int-array helpers                                             */
+
+static void push(int **arr, size_t *n, size_t *alloc, int v)
+{
+	ALLOC_GROW(*arr, *n + 1, *alloc);
+	(*arr)[(*n)++] = v;
+}
+
+static int contains(const int *arr, size_t n, int v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (arr[i] == v)
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookup                                                              */
+
+static int cmp_rev(const void *a, const void *b)
+{
+	const struct graph_input *x = a, *y = b;
+
+	return strcmp(x->rf->revision, y->rf->revision);
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+int graph_find(const struct graph *g, const char *id)
+{
+	size_t lo = 0, hi = g->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->revs[mid].id, id);
+
+		if (!c)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+int graph_find_label(const struct graph *g, const char *name)
+{
+	size_t lo = 0, hi = g->nlabels;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->labels[mid].name, name);
+
+		if (!c)
+			return g->labels[mid].rev;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int label_index(const struct graph *g, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->nlabels; i++)
+		if (!strcmp(g->labels[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int graph_rev_has_label(const struct graph *g, int rev, const char *name)
+{
+	const struct rev *r = &g->revs[rev];
+	size_t i;
+
+	for (i = 0; i < r->nlabels; i++)
+		if (!strcmp(g->labels[r->labels[i]].name, name))
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Walks                                                               */
+
+static void walk(const struct graph *g, const int *targets, size_t n,
+		 int up, unsigned flags, unsigned char *set)
+{
+	int *stack = NULL;
+	size_t nstack = 0, alloc = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (targets[i] >= 0)
+			push(&stack, &nstack, &alloc, targets[i]);
+	while (nstack) {
+		int v = stack[--nstack];
+		const struct rev *r = &g->revs[v];
+		const int *edges;
+		size_t nedges;
+
+		if (set[v])
+			continue;
+		set[v] = 1;
+		if (up) {
+			edges = (flags & WALK_DEPS) ? r->allnext : r->next;
+			nedges = (flags & WALK_DEPS) ? r->nallnext : r->nnext;
+		} else {
+			edges = (flags & WALK_DEPS) ? r->normdown : r->down;
+			nedges = (flags & WALK_DEPS) ? r->nnormdown : r->ndown;
+		}
+		for (i = 0; i < nedges; i++)
+			if (!set[edges[i]])
+				push(&stack, &nstack, &alloc, edges[i]);
+	}
+	free(stack);
+}
+
+void graph_ancestors(const struct graph *g, const int *targets, size_t n,
+		     unsigned flags, unsigned char *set)
+{
+	walk(g, targets, n, 0, flags, set);
+}
+
+void graph_descendants(const struct graph *g, const int *targets, size_t n,
+		       unsigned flags, unsigned char *set)
+{
+	walk(g, targets, n, 1, flags, set);
+}
+
+/* Walk along all down revisions (not normalised): cycle detection only. */
+static void walk_alldown(const struct graph *g, const int *targets, size_t n,
+			 unsigned char *set)
+{
+	int *stack = NULL;
+	size_t nstack = 0, alloc = 0, i;
+
+	for (i = 0; i < n; i++)
+		push(&stack, &nstack, &alloc, targets[i]);
+	while (nstack) {
+		int v = stack[--nstack];
+		const struct rev *r = &g->revs[v];
+
+		if (set[v])
+			continue;
+		set[v] = 1;
+		for (i = 0; i < r->nalldown; i++)
+			if (!set[r->alldown[i]])
+				push(&stack, &nstack, &alloc, r->alldown[i]);
+	}
+	free(stack);
+}
+
+/* ------------------------------------------------------------------ */
+/* Construction                                                        */
+
+static void add_label(struct rev *r, int label)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nlabels; i++)
+		if (r->labels[i] == label)
+			return;
+	r->labels = xrealloc(r->labels, (r->nlabels + 1) * sizeof(int));
+	for (j = r->nlabels; j > 0 && r->labels[j - 1] > label; j--)
+		r->labels[j] = r->labels[j - 1];
+	r->labels[j] = label;
+	r->nlabels++;
+}
+
+/* Add every label of "from" to "to"; returns 1 if anything was new. */
+static int merge_labels(struct rev *to, const struct rev *from)
+{
+	size_t before = to->nlabels, i;
+	int *copy;
+
+	if (to == from || !from->nlabels)
+		return 0;
+	copy = xmalloc(from->nlabels * sizeof(int));
+	memcpy(copy, from->labels, from->nlabels * sizeof(int));
+	for (i = 0; i < from->nlabels; i++)
+		add_label(to, copy[i]);
+	free(copy);
+	return to->nlabels != before;
+}
+
+/*
+ * Alembic's _add_branches(): a labelled revision's labels go to all its
+ * down_revision descendants, and from the last descendant down the
+ * straight line below it, to the first real branch point or merge point.
+ * Alembic runs it once in set order, with label sets that grow as it
+ * goes; repeating to a fixed point gives the same union in any order.
+ */
+static void spread_labels(struct graph *g)
+{
+	unsigned char *seen = xcalloc(g->nr, 1);
+	int *stack = NULL;
+	size_t nstack = 0, alloc = 0;
+	int changed = 1;
+
+	while (changed) {
+		size_t i;
+
+		changed = 0;
+		for (i = 0; i < g->nr; i++) {
+			struct rev *r = &g->revs[i];
+			int last = (int)i, parent;
+
+			if (!r->rf->nlabels)
+				continue;
+			memset(seen, 0, g->nr);
+			nstack = 0;
+			push(&stack, &nstack, &alloc, (int)i);
+			while (nstack) {
+				int v = stack[--nstack];
+				size_t k;
+
+				if (seen[v])
+					continue;
+				seen[v] = 1;
+				last = v;
+				changed |= merge_labels(&g->revs[v], r);
+				for (k = 0; k < g->revs[v].nnext; k++)
+					push(&stack, &nstack, &alloc, g->revs[v].next[k]);
+			}
+			parent = last;
+			while (parent >= 0) {
+				struct rev *p = &g->revs[parent];
+
+				if (rev_is_real_branch_point(p) || rev_is_merge_point(p))
+					break;
+				changed |= merge_labels(p, r);
+				parent = p->ndown ? p->down[0] : -1;
+			}
+		}
+	}
+	free(stack);
+	free(seen);
+}
+
+static void format_ids(struct strbuf *sb, const struct graph *g,
+		       const unsigned char *set, int member)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < g->nr; i++) {
+		if (!!set[i] != member)
+			continue;
+		strbuf_addf(sb, "%s%s", first ? "" : ", ", g->revs[i].id);
+		first = 0;
+	}
+}
+
+static int detect_cycles(struct graph *g, struct strbuf *err)
+{
+	unsigned char *a = xcalloc(g->nr, 1), *b = xcalloc(g->nr, 1);
+	size_t i;
+	int ret = 0;
+
+	if (!g->nr)
+		goto cleanup;
+	if (!g->nheads || !g->nbases) {
+		strbuf_addstr(err, "Cycle is detected in revisions (");
+		memset(a, 0, g->nr);
+		format_ids(err, g, a, 0);
+		strbuf_addstr(err, ")");
+		ret = -1;
+		goto cleanup;
+	}
+	graph_ancestors(g, g->heads, g->nheads, 0, a);
+	graph_descendants(g, g->bases, g->nbases, 0, b);
+	for (i = 0; i < g->nr; i++)
+		a[i] = a[i] && b[i];
+	for (i = 0; i < g->nr; i++)
+		if (!a[i])
+			break;
+	if (i < g->nr) {
+		strbuf_addstr(err, "Cycle is detected in revisions (");
+		format_ids(err, g, a, 0);
+		strbuf_addstr(err, ")");
+		ret = -1;
+		goto cleanup;
+	}
+
+	memset(a, 0, g->nr);
+	memset(b, 0, g->nr);
+	if (!g->nreal_heads || !g->nreal_bases) {
+		strbuf_addstr(err, "Dependency cycle is detected in revisions (");
+		format_ids(err, g, a, 0);
+		strbuf_addstr(err, ")");
+		ret = -1;
+		goto cleanup;
+	}
+	walk_alldown(g, g->real_heads, g->nreal_heads, a);
+	graph_descendants(g, g->real_bases, g->nreal_bases, WALK_DEPS, b);
+	for (i = 0; i < g->nr; i++)
+		a[i] = a[i] && b[i];
+	for (i = 0; i < g->nr; i++)
+		if (!a[i])
+			break;
+	if (i < g->nr) {
+		strbuf_addstr(err, "Dependency cycle is detected in revisions (");
+		format_ids(err, g, a, 0);
+		strbuf_addstr(err, ")");
+		ret = -1;
+	}
+cleanup:
+	free(a);
+	free(b);
+	return ret;
+}
+
+/*
+ * Alembic's _normalize_depends_on(): drop a dependency that a
+ * down_revision ancestor already depends on.
+ */
+static void normalize_deps(struct graph *g)
+{
+	unsigned char *anc = xcalloc(g->nr, 1);
+	size_t i, j, k;
+
+	for (i = 0; i < g->nr; i++) {
+		struct rev *r = &g->revs[i];
+		unsigned char *drop;
+		int self = (int)i;
+		size_t alloc = 0;
+
+		r->normdown = NULL;
+		r->nnormdown = 0;
+		for (j = 0; j < r->ndown; j++)
+			push(&r->normdown, &r->nnormdown, &alloc, r->down[j]);
+		if (!r->ndeps)
+			continue;
+		memset(anc, 0, g->nr);
+		graph_ancestors(g, &self, 1, 0, anc);
+		drop = xcalloc(r->ndeps, 1);
+		for (k = 0; k < g->nr; k++) {
+			if (!anc[k] || k == i)
+				continue;
+			for (j = 0; j < r->ndeps; j++)
+				if (contains(g->revs[k].deps, g->revs[k].ndeps, r->deps[j]))
+					drop[j] = 1;
+		}
+		for (j = 0; j < r->ndeps; j++)
+			if (!drop[j] && !contains(r->normdown, r->nnormdown, r->deps[j]))
+				push(&r->normdown, &r->nnormdown, &alloc, r->deps[j]);
+		free(drop);
+	}
+	free(anc);
+}
+
+static const char *where(const struct rev *r)
+{
+	return r->path ? r->path : r->id;
+}
+
+int graph_build(struct graph **out, struct graph_input *in, size_t n,
+		struct strbuf *err)
+{
+	struct graph *g = xcalloc(1, sizeof(*g));
+	size_t i, j, alloc;
+
+	*out = NULL;
+	qsort(in, n, sizeof(*in), cmp_rev);
+	g->revs = xcalloc(n ? n : 1, sizeof(*g->revs));
+	g->nr = n;
+	for (i = 0; i < n; i++) {
+		g->revs[i].rf = in[i].rf;
+		g->revs[i].id = in[i].rf->revision;
+		g->revs[i].path = in[i].path;
+		memcpy(g->revs[i].blob, in[i].blob, sizeof(in[i].blob));
+		in[i].rf = NULL;
+		in[i].path = NULL;
+	}
+	for (i = 1; i < n; i++) {
+		if (!strcmp(g->revs[i].id, g->revs[i - 1].id)) {
+			strbuf_addf(err, "%s: revision '%s' is present more than once (also in %s)",
+				    where(&g->revs[i]), g->revs[i].id, where(&g->revs[i - 1]));
+			goto fail;
+		}
+	}
+
+	/* Branch labels: one namespace with the revision ids. */
+	alloc = 0;
+	for (i = 0; i < n; i++) {
+		struct revfile *rf = g->revs[i].rf;
+
+		for (j = 0; j < rf->nlabels; j++) {
+			ALLOC_GROW(g->labels, g->nlabels + 1, alloc);
+			g->labels[g->nlabels].name = rf->branch_labels[j];
+			g->labels[g->nlabels].rev = (int)i;
+			g->nlabels++;
+		}
+	}
+	qsort(g->labels, g->nlabels, sizeof(*g->labels), cmp_label);
+	for (i = 0; i < g->nlabels; i++) {
+		int other = graph_find(g, g->labels[i].name);
+		int dup = i > 0 && !strcmp(g->labels[i].name, g->labels[i - 1].name);
+
+		if (other >= 0 || dup) {
+			int by = dup ? g->labels[i - 1].rev : other;
+			const struct rev *r = &g->revs[g->labels[i].rev];
+
+			strbuf_addf(err, "%s: Branch name '%s' in revision %s already used by revision %s",
+				    where(r), g->labels[i].name, r->id, g->revs[by].id);
+			goto fail;
+		}
+	}
+
+	/* Edges. */
+	for (i = 0; i < n; i++) {
+		struct rev *r = &g->revs[i];
+		struct revfile *rf = r->rf;
+		size_t a1 = 0, a2 = 0, a3 = 0;
+
+		for (j = 0; j < rf->ndown; j++) {
+			int d = graph_find(g, rf->down_revision[j]);
+
+			if (d == (int)i) {
+				strbuf_addf(err, "%s:%u: Self-loop is detected in revisions (%s)",
+					    where(r), rf->down_line, r->id);
+				goto fail;
+			}
+			if (d < 0) {
+				strbuf_addf(err, "%s:%u: Revision %s referenced from %s is not present",
+					    where(r), rf->down_line, rf->down_revision[j], r->id);
+				goto fail;
+			}
+			if (!contains(r->down, r->ndown, d))
+				push(&r->down, &r->ndown, &a1, d);
+		}
+		for (j = 0; j < rf->ndeps; j++) {
+			int d = graph_find(g, rf->depends_on[j]);
+
+			if (d < 0)
+				d = graph_find_label(g, rf->depends_on[j]);
+			if (d == (int)i) {
+				strbuf_addf(err, "%s:%u: Dependency self-loop is detected in revisions (%s)",
+					    where(r), rf->deps_line, r->id);
+				goto fail;
+			}
+			if (d < 0) {
+				strbuf_addf(err, "%s:%u: depends_on '%s' of revision %s names no revision or branch label",
+					    where(r), rf->deps_line, rf->depends_on[j], r->id);
+				goto fail;
+			}
+			if (!contains(r->deps, r->ndeps, d))
+				push(&r->deps, &r->ndeps, &a2, d);
+		}
+		for (j = 0; j < r->ndown; j++)
+			push(&r->alldown, &r->nalldown, &a3, r->down[j]);
+		for (j = 0; j < r->ndeps; j++)
+			if (!contains(r->alldown, r->nalldown, r->deps[j]))
+				push(&r->alldown, &r->nalldown, &a3, r->deps[j]);
+	}
+	for (i = 0; i < n; i++) {
+		struct rev *r = &g->revs[i];
+
+		for (j = 0; j < r->nalldown; j++) {
+			struct rev *d = &g->revs[r->alldown[j]];
+			size_t a;
+
+			a = d->nallnext;
+			d->allnext = xrealloc(d->allnext, (a + 1) * sizeof(int));
+			d->allnext[d->nallnext++] = (int)i;
+			if (contains(r->down, r->ndown, r->alldown[j])) {
+				d->next = xrealloc(d->next, (d->nnext + 1) * sizeof(int));
+				d->next[d->nnext++] = (int)i;
+			}
+		}
+	}
+
+	{
+		size_t ah = 0, arh = 0, ab = 0, arb = 0;
+
+		for (i = 0; i < n; i++) {
+			struct rev *r = &g->revs[i];
+
+			if (rev_is_head(r))
+				push(&g->heads, &g->nheads, &ah, (int)i);
+			if (rev_is_real_head(r))
+				push(&g->real_heads, &g->nreal_heads, &arh, (int)i);
+			if (!r->ndown)
+				push(&g->bases, &g->nbases, &ab, (int)i);
+			if (!r->ndown && !r->rf->ndeps)
+				push(&g->real_bases, &g->nreal_bases, &arb, (int)i);
+		}
+	}
+
+	if (detect_cycles(g, err))
+		goto fail;
+	normalize_deps(g);
+
+	for (i = 0; i < n; i++) {
+		struct revfile *rf = g->revs[i].rf;
+
+		for (j = 0; j < rf->nlabels; j++)
+			add_label(&g->revs[i], label_index(g, rf->branch_labels[j]));
+	}
+	spread_labels(g);
+	*out = g;
+	return 0;
+fail:
+	graph_free(g);
+	return -1;
+}
+
+void graph_free(struct graph *g)
+{
+	size_t i;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->nr; i++) {
+		struct rev *r = &g->revs[i];
+
+		revfile_free(r->rf);
+		free(r->path);
+		free(r->down);
+		free(r->deps);
+		free(r->normdown);
+		free(r->alldown);
+		free(r->next);
+		free(r->allnext);
+		free(r->labels);
+	}
+	free(g->revs);
+	free(g->labels);
+	free(g->heads);
+	free(g->real_heads);
+	free(g->bases);
+	free(g->real_bases);
+	free(g);
+}

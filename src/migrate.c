@@ -1,0 +1,641 @@
+/*
+ * migrate: applies plans. Order of work for one run:
+ *   1. open the database and take the run lock (another run waits);
+ *   2. read the version rows and plan from them;
+ *   3. refuse a plan that holds an Alembic .py revision, and simulate the
+ *      row bookkeeping of every step, so that a refusal writes nothing;
+ *   4. create the version table (as Alembic does, even for an empty
+ *      plan) and the dbmig_log table;
+ *   5. for each step: BEGIN, body, version rows, log row, COMMIT.
+ * A failure rolls back the step in progress; earlier steps stay.
+ */
+#include "migrate.h"
+#include "format.h"
+#include "resolve.h"
+#include "usage.h"
+#include "version.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+static void table_name(struct strbuf *sb, const struct project *p,
+		       const char *table)
+{
+	if (p->version_table_schema) {
+		strbuf_addstr(sb, p->version_table_schema);
+		strbuf_addch(sb, '.');
+	}
+	strbuf_addstr(sb, table);
+}
+
+int migrate_open_db(struct project *p, unsigned flags, struct db **out,
+		    struct strbuf *err)
+{
+	struct url *u = NULL;
+	int ret;
+
+	*out = NULL;
+	if (!p->url) {
+		strbuf_addf(err, "no database URL: set sqlalchemy.url in %s, SQLALCHEMY_URL or --url",
+			    p->ini_path);
+		return -1;
+	}
+	if (url_parse(&u, p->url, err))
+		return -1;
+	ret = db_open(out, u, flags, err);
+	url_free(u);
+	return ret;
+}
+
+int migrate_read_rows(struct project *p, struct db *db, char ***rows,
+		      size_t *n, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int has = 0, ret;
+
+	*rows = NULL;
+	*n = 0;
+	if (db->ops->has_table(db, p->version_table_schema, p->version_table, &has, err))
+		return -1;
+	if (!has)
+		return 0;
+	strbuf_addstr(&sql, "SELECT version_num FROM ");
+	table_name(&sql, p, p->version_table);
+	ret = db->ops->query_column(db, sql.buf, rows, n, err);
+	strbuf_release(&sql);
+	return ret;
+}
+
+void migrate_free_rows(char **rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rows[i]);
+	free(rows);
+}
+
+int migrate_expand_body(struct strbuf *out, const struct project *p,
+			const char *body, struct strbuf *err)
+{
+	const char *s = body;
+
+	for (;;) {
+		const char *open = strstr(s, "${x."), *close, *dflt;
+		char *key;
+		const char *val;
+
+		if (!open) {
+			strbuf_addstr(out, s);
+			return 0;
+		}
+		strbuf_add(out, s, (size_t)(open - s));
+		close = strchr(open, '}');
+		if (!close) {
+			strbuf_addstr(err, "unterminated '${x.' placeholder");
+			return -1;
+		}
+		dflt = strstr(open, ":-");
+		if (dflt && dflt > close)
+			dflt = NULL;
+		key = xstrndup(open + 4, (size_t)((dflt ? dflt : close) - open - 4));
+		val = project_xarg(p, key);
+		if (!val && dflt) {
+			strbuf_add(out, dflt + 2, (size_t)(close - dflt - 2));
+		} else if (!val) {
+			strbuf_addf(err, "the body uses ${x.%s} but no -x %s=VALUE was given", key, key);
+			free(key);
+			return -1;
+		} else {
+			strbuf_addstr(out, val);
+		}
+		free(key);
+		s = close + 1;
+	}
+}
+
+/* SQL-literal form of a string, for --sql output only. */
+static void sql_literal(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addch(sb, '\'');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+static void version_table_ddl(struct strbuf *sb, const struct project *p)
+{
+	strbuf_addstr(sb, "CREATE TABLE ");
+	table_name(sb, p, p->version_table);
+	strbuf_addf(sb, " (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT %s_pkc PRIMARY KEY (version_num)\n)",
+		    p->version_table);
+}
+
+static void log_table_ddl(struct strbuf *sb, const struct project *p)
+{
+	strbuf_addstr(sb, "CREATE TABLE IF NOT EXISTS ");
+	table_name(sb, p, "dbmig_log");
+	strbuf_addstr(sb, " (\n    id INTEGER PRIMARY KEY,\n    revision VARCHAR(32) NOT NULL,\n"
+		      "    direction VARCHAR(9) NOT NULL,\n    blob_id CHAR(40),\n"
+		      "    started_at VARCHAR(32) NOT NULL,\n    finished_at VARCHAR(32) NOT NULL,\n"
+		      "    duration_ms INTEGER NOT NULL,\n    os_user VARCHAR(64),\n"
+		      "    host VARCHAR(255),\n    tool_version VARCHAR(32)\n)");
+}
+
+/* The statement for one row operation, with ?1/?2 placeholders. */
+static void rowop_sql(struct strbuf *sb, const struct project *p,
+		      const struct rowop *o)
+{
+	switch (o->kind) {
+	case ROW_INSERT:
+		strbuf_addstr(sb, "INSERT INTO ");
+		table_name(sb, p, p->version_table);
+		strbuf_addstr(sb, " (version_num) VALUES (?1)");
+		break;
+	case ROW_DELETE:
+		strbuf_addstr(sb, "DELETE FROM ");
+		table_name(sb, p, p->version_table);
+		strbuf_addstr(sb, " WHERE version_num = ?1");
+		break;
+	case ROW_UPDATE:
+		strbuf_addstr(sb, "UPDATE ");
+		table_name(sb, p, p->version_table);
+		strbuf_addstr(sb, " SET version_num = ?2 WHERE version_num = ?1");
+		break;
+	}
+}
+
+/* The same statement as Alembic writes it in --sql output. */
+static void rowop_offline(struct strbuf *sb, const struct project *p,
+			  const struct graph *g, const struct rowop *o)
+{
+	const char *vt = p->version_table;
+
+	switch (o->kind) {
+	case ROW_INSERT:
+		strbuf_addstr(sb, "INSERT INTO ");
+		table_name(sb, p, vt);
+		strbuf_addstr(sb, " (version_num) VALUES (");
+		sql_literal(sb, g->revs[o->to].id);
+		strbuf_addstr(sb, ");\n\n");
+		break;
+	case ROW_DELETE:
+		strbuf_addstr(sb, "DELETE FROM ");
+		table_name(sb, p, vt);
+		strbuf_addf(sb, " WHERE %s.version_num = ", vt);
+		sql_literal(sb, g->revs[o->from].id);
+		strbuf_addstr(sb, ";\n\n");
+		break;
+	case ROW_UPDATE:
+		strbuf_addstr(sb, "UPDATE ");
+		table_name(sb, p, vt);
+		strbuf_addstr(sb, " SET version_num=");
+		sql_literal(sb, g->revs[o->to].id);
+		strbuf_addf(sb, " WHERE %s.version_num = ", vt);
+		sql_literal(sb, g->revs[o->from].id);
+		strbuf_addstr(sb, ";\n\n");
+		break;
+	}
+}
+
+static void now_iso(char *buf, size_t n, struct timeval *tv)
+{
+	struct tm tm;
+
+	gettimeofday(tv, NULL);
+	gmtime_r(&tv->tv_sec, &tm);
+	snprintf(buf, n, "%04d-%02d-%02d %02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long)tv->tv_usec);
+}
+
+static int write_log(struct db *db, const struct project *p,
+		     const struct rev *r, const char *direction,
+		     const char *started, const char *finished, long ms,
+		     struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT, dur = STRBUF_INIT;
+	char host[256] = "";
+	struct passwd *pw = getpwuid(getuid());
+	const char *params[9];
+	int ret;
+
+	gethostname(host, sizeof(host) - 1);
+	strbuf_addf(&dur, "%ld", ms);
+	strbuf_addstr(&sql, "INSERT INTO ");
+	table_name(&sql, p, "dbmig_log");
+	strbuf_addstr(&sql, " (revision, direction, blob_id, started_at, finished_at, duration_ms, os_user, host, tool_version)"
+		      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+	params[0] = r->id;
+	params[1] = direction;
+	params[2] = r->blob;
+	params[3] = started;
+	params[4] = finished;
+	params[5] = dur.buf;
+	params[6] = pw ? pw->pw_name : NULL;
+	params[7] = host;
+	params[8] = DBMIG_VERSION;
+	ret = db->ops->exec_params(db, sql.buf, params, 9, err);
+	strbuf_release(&sql);
+	strbuf_release(&dur);
+	return ret;
+}
+
+static int apply_rowops(struct db *db, const struct project *p,
+			const struct graph *g, const struct rowops *ops,
+			size_t from, size_t to, struct strbuf *err)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		struct strbuf sql = STRBUF_INIT;
+		const char *params[2];
+		size_t np = 0;
+		int ret;
+
+		rowop_sql(&sql, p, &ops->v[i]);
+		if (ops->v[i].kind != ROW_INSERT)
+			params[np++] = g->revs[ops->v[i].from].id;
+		if (ops->v[i].kind != ROW_DELETE)
+			params[np++] = g->revs[ops->v[i].to].id;
+		if (ops->v[i].kind == ROW_INSERT)
+			params[0] = g->revs[ops->v[i].to].id;
+		ret = db->ops->exec_params(db, sql.buf, params, np, err);
+		strbuf_release(&sql);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static int plan_for(struct project *p, const struct migrate_opts *o,
+		    const struct revlist *rows, struct plan *plan,
+		    struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	struct spec cur = { NULL, rows->v, rows->n };
+
+	switch (o->cmd) {
+	case MIGRATE_UPGRADE:
+		return resolve_upgrade(plan, g, &cur, o->targets[0], err);
+	case MIGRATE_DOWNGRADE:
+		return resolve_downgrade(plan, g, &cur, o->targets[0], err);
+	case MIGRATE_STAMP:
+		return resolve_stamp(plan, g, rows, o->targets, o->ntargets, err);
+	}
+	return -1;
+}
+
+/* Split "FROM:TO" for --sql; returns the starting rows. */
+static int offline_start(struct project *p, const char *target,
+			 const char **to, struct revlist *rows,
+			 struct strbuf *err)
+{
+	const char *colon = strchr(target, ':');
+	int r;
+
+	*to = target;
+	if (!colon)
+		return 0;
+	*to = colon + 1;
+	if (colon == target)
+		return 0;
+	{
+		char *from = xstrndup(target, (size_t)(colon - target));
+		int ret = 0;
+
+		if (strcmp(from, "base")) {
+			ret = resolve_revision(p->graph, from, &r, err);
+			if (!ret && r >= 0)
+				revlist_add(rows, r);
+		}
+		free(from);
+		return ret;
+	}
+}
+
+static int run_offline(struct project *p, const struct migrate_opts *o,
+		       struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	struct revlist rows = REVLIST_INIT;
+	struct plan plan = PLAN_INIT;
+	struct rowops ops = { NULL, 0, 0 };
+	struct strbuf out = STRBUF_INIT;
+	struct migrate_opts local = *o;
+	const char *to = NULL;
+	const char **targets = NULL;
+	size_t i;
+	int ret = -1, had_rows;
+
+	if (o->purge) {
+		strbuf_addstr(err, "Can't use --purge with --sql mode");
+		goto cleanup;
+	}
+	targets = xcalloc(o->ntargets ? o->ntargets : 1, sizeof(*targets));
+	for (i = 0; i < o->ntargets; i++) {
+		if (i && strchr(o->targets[i], ':')) {
+			strbuf_addstr(err, "Stamp operation with --sql only supports a single starting revision at a time");
+			goto cleanup;
+		}
+		if (!i) {
+			if (offline_start(p, o->targets[0], &to, &rows, err))
+				goto cleanup;
+			targets[0] = to;
+		} else {
+			targets[i] = o->targets[i];
+		}
+	}
+	if (o->cmd == MIGRATE_DOWNGRADE && !strchr(o->targets[0], ':')) {
+		strbuf_addstr(err, "downgrade with --sql requires <fromrev>:<torev>");
+		goto cleanup;
+	}
+	local.targets = targets;
+	if (plan_for(p, &local, &rows, &plan, err))
+		goto cleanup;
+	had_rows = rows.n > 0;
+	for (i = 0; i < plan.n; i++) {
+		const struct step *s = &plan.steps[i];
+		size_t first = ops.n, k;
+
+		if (s->kind != STEP_STAMP && g->revs[s->rev].rf->kind == REVFILE_PY) {
+			strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql",
+				    g->revs[s->rev].path);
+			goto cleanup;
+		}
+		if (!rows.n && !had_rows) {
+			version_table_ddl(&out, p);
+			strbuf_addstr(&out, ";\n\n");
+			had_rows = 1;
+		}
+		{
+			struct strbuf line = STRBUF_INIT;
+
+			format_step(&line, g, s);
+			info("Running %s", line.buf);
+			strbuf_release(&line);
+		}
+		strbuf_addstr(&out, "BEGIN;\n\n-- Running ");
+		format_step_short(&out, g, s);
+		strbuf_addstr(&out, "\n\n");
+		if (s->kind != STEP_STAMP) {
+			const struct revfile *rf = g->revs[s->rev].rf;
+			const char *body = s->kind == STEP_UPGRADE ? rf->upgrade : rf->downgrade;
+
+			if (body && *body) {
+				if (migrate_expand_body(&out, p, body, err))
+					goto cleanup;
+				strbuf_addstr(&out, "\n\n");
+			}
+		}
+		if (heads_apply(g, &rows, s, &ops, err))
+			goto cleanup;
+		for (k = first; k < ops.n; k++)
+			rowop_offline(&out, p, g, &ops.v[k]);
+		strbuf_addstr(&out, "COMMIT;\n\n");
+	}
+	if (had_rows && !rows.n) {
+		strbuf_addstr(&out, "DROP TABLE ");
+		table_name(&out, p, p->version_table);
+		strbuf_addstr(&out, ";\n\n");
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	ret = 0;
+cleanup:
+	free(targets);
+	free(ops.v);
+	plan_release(&plan);
+	revlist_release(&rows);
+	strbuf_release(&out);
+	return ret;
+}
+
+static long elapsed_ms(const struct timeval *a, const struct timeval *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
+}
+
+static int run_online(struct project *p, const struct migrate_opts *o,
+		      struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	struct db *db = NULL;
+	char **rowtext = NULL;
+	size_t nrows = 0, i;
+	struct revlist rows = REVLIST_INIT, sim = REVLIST_INIT;
+	struct plan plan = PLAN_INIT;
+	struct rowops ops = { NULL, 0, 0 };
+	size_t *opstart = NULL;
+	int ret = -1, in_tx = 0;
+	const char *pause = getenv("DBMIG_TEST_PAUSE_MS");
+
+	if (migrate_open_db(p, DB_CREATE, &db, err))
+		goto cleanup;
+	if (db->ops->lock(db, o->lock_timeout_ms, err))
+		goto cleanup;
+	if (migrate_read_rows(p, db, &rowtext, &nrows, err))
+		goto cleanup;
+	if (o->purge)
+		nrows = 0;
+	if (resolve_rows(g, (const char *const *)rowtext, nrows, &rows, err))
+		goto cleanup;
+	if (plan_for(p, o, &rows, &plan, err))
+		goto cleanup;
+	if (plan.warn_ambiguous)
+		warning("downgrade -1 from multiple heads is ambiguous; this usage will be disallowed in a future release.");
+
+	/* Refuse before writing anything. */
+	opstart = xcalloc(plan.n + 1, sizeof(*opstart));
+	for (i = 0; i < rows.n; i++)
+		revlist_add(&sim, rows.v[i]);
+	for (i = 0; i < plan.n; i++) {
+		const struct step *s = &plan.steps[i];
+
+		if (s->kind != STEP_STAMP && g->revs[s->rev].rf->kind == REVFILE_PY) {
+			strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)",
+				    g->revs[s->rev].path);
+			goto cleanup;
+		}
+		opstart[i] = ops.n;
+		if (heads_apply(g, &sim, s, &ops, err))
+			goto cleanup;
+	}
+	opstart[plan.n] = ops.n;
+
+	if (!nrows || o->purge) {
+		struct strbuf ddl = STRBUF_INIT;
+		int has = 0;
+
+		if (db->ops->has_table(db, p->version_table_schema, p->version_table, &has, err))
+			goto cleanup;
+		if (!has) {
+			version_table_ddl(&ddl, p);
+			if (db->ops->exec(db, ddl.buf, err)) {
+				strbuf_release(&ddl);
+				goto cleanup;
+			}
+		} else if (o->purge) {
+			strbuf_addstr(&ddl, "DELETE FROM ");
+			table_name(&ddl, p, p->version_table);
+			if (db->ops->exec(db, ddl.buf, err)) {
+				strbuf_release(&ddl);
+				goto cleanup;
+			}
+		}
+		strbuf_release(&ddl);
+	}
+	if (plan.n && o->cmd != MIGRATE_STAMP) {
+		struct strbuf ddl = STRBUF_INIT;
+
+		log_table_ddl(&ddl, p);
+		if (db->ops->exec(db, ddl.buf, err)) {
+			strbuf_release(&ddl);
+			goto cleanup;
+		}
+		strbuf_release(&ddl);
+	}
+
+	if (o->one_transaction) {
+		if (db->ops->exec(db, "BEGIN", err))
+			goto cleanup;
+		in_tx = 1;
+	}
+	for (i = 0; i < plan.n; i++) {
+		const struct step *s = &plan.steps[i];
+		const struct rev *r = s->kind == STEP_STAMP ? NULL : &g->revs[s->rev];
+		struct strbuf line = STRBUF_INIT, body = STRBUF_INIT, e = STRBUF_INIT;
+		struct timeval t0, t1;
+		char started[96], finished[96];
+		int transactional = !r || r->rf->transactional;
+		int fail = 0;
+
+		format_step(&line, g, s);
+		info("Running %s%s", line.buf,
+		     transactional ? "" : " (outside a transaction: transactional is false)");
+		now_iso(started, sizeof(started), &t0);
+		if (r) {
+			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
+
+			if (text && migrate_expand_body(&body, p, text, &e)) {
+				strbuf_addf(err, "%s %s (%s): %s", s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
+					    r->id, r->path, e.buf);
+				fail = 1;
+			}
+		}
+		if (!fail && !in_tx && transactional) {
+			if (db->ops->exec(db, "BEGIN IMMEDIATE", &e)) {
+				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
+				fail = 1;
+			} else {
+				in_tx = 2;
+			}
+		}
+		if (!fail && body.len) {
+			struct db_error_pos pos = { 0, "" };
+
+			if (db->ops->exec_script(db, body.buf, &pos, &e)) {
+				unsigned line0 = s->kind == STEP_UPGRADE ? r->rf->upgrade_line : r->rf->downgrade_line;
+
+				strbuf_addf(err, "%s %s failed at %s:%u: %s",
+					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
+					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
+				fail = 1;
+			}
+		}
+		if (!fail && !transactional) {
+			if (db->ops->exec(db, "BEGIN IMMEDIATE", &e)) {
+				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
+				fail = 1;
+			} else {
+				in_tx = 2;
+			}
+		}
+		if (!fail && apply_rowops(db, p, g, &ops, opstart[i], opstart[i + 1], &e)) {
+			strbuf_addf(err, "cannot update %s after %s: %s", p->version_table, line.buf, e.buf);
+			fail = 1;
+		}
+		now_iso(finished, sizeof(finished), &t1);
+		if (!fail && r && write_log(db, p, r, s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
+					    started, finished, elapsed_ms(&t0, &t1), &e)) {
+			strbuf_addf(err, "cannot write dbmig_log: %s", e.buf);
+			fail = 1;
+		}
+		if (!fail && pause)
+			usleep((useconds_t)atol(pause) * 1000);
+		if (!fail && in_tx == 2) {
+			if (db->ops->exec(db, "COMMIT", &e)) {
+				strbuf_addf(err, "cannot commit %s: %s", line.buf, e.buf);
+				fail = 1;
+			} else {
+				in_tx = 0;
+			}
+		}
+		strbuf_release(&line);
+		strbuf_release(&body);
+		strbuf_release(&e);
+		if (fail) {
+			if (in_tx) {
+				struct strbuf ignore = STRBUF_INIT;
+
+				db->ops->exec(db, "ROLLBACK", &ignore);
+				strbuf_release(&ignore);
+				in_tx = 0;
+			}
+			if (!r || r->rf->transactional)
+				strbuf_addstr(err, o->one_transaction ?
+					      " (the whole run was rolled back)" :
+					      " (the database is left at the last revision that succeeded)");
+			else
+				strbuf_addstr(err, " (the revision ran outside a transaction: its statements before the failing one took effect)");
+			goto cleanup;
+		}
+	}
+	if (in_tx) {
+		if (db->ops->exec(db, "COMMIT", err))
+			goto cleanup;
+		in_tx = 0;
+	}
+	ret = 0;
+cleanup:
+	if (in_tx && db) {
+		struct strbuf ignore = STRBUF_INIT;
+
+		db->ops->exec(db, "ROLLBACK", &ignore);
+		strbuf_release(&ignore);
+	}
+	free(opstart);
+	free(ops.v);
+	plan_release(&plan);
+	revlist_release(&rows);
+	revlist_release(&sim);
+	migrate_free_rows(rowtext, nrows);
+	if (db)
+		db->ops->unlock(db);
+	db_close(db);
+	return ret;
+}
+
+int migrate_run(struct project *p, const struct migrate_opts *o,
+		struct strbuf *err)
+{
+	if (o->sql)
+		return run_offline(p, o, err);
+	if (o->cmd != MIGRATE_STAMP) {
+		size_t i;
+
+		for (i = 0; i < o->ntargets; i++) {
+			if (strchr(o->targets[i], ':')) {
+				strbuf_addstr(err, "Range revision not allowed");
+				return -1;
+			}
+		}
+	}
+	return run_online(p, o, err);
+}

@@ -1,0 +1,49 @@
+#ifndef MIGRATE_H
+#define MIGRATE_H
+/*
+ * migrate: runs upgrade, downgrade and stamp against a database, or
+ * prints the SQL script instead (--sql). It plans with resolve.c,
+ * simulates the version-row bookkeeping of the whole plan before writing
+ * anything, then applies each revision's body, its version-row change
+ * and its dbmig_log row in one transaction.
+ */
+#include "db.h"
+#include "project.h"
+#include "strbuf.h"
+
+enum migrate_cmd {
+	MIGRATE_UPGRADE,
+	MIGRATE_DOWNGRADE,
+	MIGRATE_STAMP,
+};
+
+struct migrate_opts {
+	enum migrate_cmd cmd;
+	const char *const *targets;
+	size_t ntargets;
+	int sql;               /* print the script instead */
+	int purge;             /* stamp --purge */
+	int one_transaction;   /* the whole run in one transaction */
+	long lock_timeout_ms;
+};
+
+int migrate_run(struct project *p, const struct migrate_opts *o,
+		struct strbuf *err);
+
+/* Open the project's database. DB_CREATE creates a missing SQLite file. */
+int migrate_open_db(struct project *p, unsigned flags, struct db **out,
+		    struct strbuf *err);
+
+/*
+ * The version rows in the order the database returns them; a missing
+ * version table gives none.
+ */
+int migrate_read_rows(struct project *p, struct db *db, char ***rows,
+		      size_t *n, struct strbuf *err);
+void migrate_free_rows(char **rows, size_t n);
+
+/* Substitute ${x.KEY} and ${x.KEY:-default} from -x values. */
+int migrate_expand_body(struct strbuf *out, const struct project *p,
+			const char *body, struct strbuf *err);
+
+#endif
