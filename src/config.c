@@ -119,14 +119,12 @@ static int absolute_path(char **out, const char *path, struct strbuf *err)
 		while (*p == '/')
 			p++;
 		len = strcspn(p, "/");
-		if (!len || (len == 1 && p[0] == '.')) {
-			/* nothing */
-		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
 			char *slash = res.len ? strrchr(res.buf, '/') : NULL;
 
 			if (slash)
 				strbuf_setlen(&res, (size_t)(slash - res.buf));
-		} else {
+		} else if (len && !(len == 1 && p[0] == '.')) {
 			strbuf_addch(&res, '/');
 			strbuf_add(&res, p, len);
 		}
@@ -222,11 +220,13 @@ struct parser {
 /* Store the value being read, without its trailing blank lines. */
 static void flush_value(struct parser *ps)
 {
-	while (ps->val.len && isspace((unsigned char)ps->val.buf[ps->val.len - 1]))
-		strbuf_setlen(&ps->val, ps->val.len - 1);
+	struct strbuf *v = &ps->val;
+
+	while (v->len && isspace((unsigned char)v->buf[v->len - 1]))
+		strbuf_setlen(v, v->len - 1);
 	if (ps->has_opt)
-		ps->cursect->vals[ps->optidx].raw = strbuf_detach(&ps->val, NULL);
-	strbuf_reset(&ps->val);
+		ps->cursect->vals[ps->optidx].raw = strbuf_detach(v, NULL);
+	strbuf_reset(v);
 	ps->has_opt = 0;
 }
 
@@ -355,7 +355,8 @@ static int parse_line(struct parser *ps, const char *line, size_t len,
 		for (close = e - 1; close > b + 1 && *close != ']'; close--)
 			;
 		if (close > b + 1)
-			return parse_header(ps, b + 1, (size_t)(close - b - 1), err);
+			return parse_header(ps, b + 1, (size_t)(close - b - 1),
+					    err);
 	}
 	if (!ps->cursect) {
 		strbuf_addf(err, "%s:%d: file contains no section headers: ",
@@ -620,8 +621,10 @@ int config_get(const struct config *cfg, const char *section, const char *key,
 	lowercase(lkey);
 
 	for (i = 0; i < cl->nr; i++) {
-		if (cl->items[i].sect == sect && !strcmp(cl->items[i].key, lkey)) {
-			*out = cl->items[i].value;
+		const struct cooked *c = &cl->items[i];
+
+		if (c->sect == sect && !strcmp(c->key, lkey)) {
+			*out = c->value;
 			ret = 0;
 			goto cleanup;
 		}

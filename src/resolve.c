@@ -134,8 +134,14 @@ static int resolve_number(const struct graph *g, const char *id,
 static void lineage_set(const struct graph *g, int rev, unsigned flags,
 			unsigned char *set)
 {
+	unsigned char *desc = xcalloc(g->nr, 1);
+	size_t i;
+
 	graph_ancestors(g, &rev, 1, flags, set);
-	graph_descendants(g, &rev, 1, flags, set);
+	graph_descendants(g, &rev, 1, flags, desc);
+	for (i = 0; i < g->nr; i++)
+		set[i] |= desc[i];
+	free(desc);
 }
 
 /*

@@ -47,7 +47,8 @@ static const struct scheme *find_scheme(const char *name, size_t namelen,
 	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
 		const struct scheme *s = &schemes[i];
 
-		if (strlen(s->name) != namelen || strncmp(s->name, name, namelen))
+		if (strlen(s->name) != namelen ||
+		    strncmp(s->name, name, namelen))
 			continue;
 		if (s->driver && (!driver || strcmp(s->driver, driver)))
 			continue;
@@ -248,7 +249,8 @@ static int parse_host(struct url_host *h, const char *s, size_t len,
 		hend = colon ? colon : end;
 		h->host = xstrndup(s, (size_t)(hend - s));
 	}
-	if (colon && parse_port(&h->port, colon + 1, (size_t)(end - colon - 1))) {
+	if (colon &&
+	    parse_port(&h->port, colon + 1, (size_t)(end - colon - 1))) {
 		set_error(err, text, "invalid port in database URL");
 		return -1;
 	}
@@ -463,7 +465,8 @@ static void quote(struct strbuf *out, const char *s, const char *safe,
 
 		if (c == ' ' && space_is_plus)
 			strbuf_addch(out, '+');
-		else if (isalnum(c) || strchr("_.-~", c) || (c && strchr(safe, c)))
+		else if (isalnum(c) || (c && strchr("_.-~", c)) ||
+			 (c && strchr(safe, c)))
 			strbuf_addch(out, c);
 		else
 			strbuf_addf(out, "%%%02X", c);
