@@ -48,6 +48,8 @@ enum db_open_flags {
 	DB_CREATE = 1 << 0, /* create a missing SQLite file */
 };
 
+/* Returns 0, DB_ERR_MISSING for a missing SQLite file without DB_CREATE, or -1. */
+#define DB_ERR_MISSING (-2)
 int db_open(struct db **out, const struct url *url, unsigned flags,
 	    struct strbuf *err);
 void db_close(struct db *db);

@@ -16,6 +16,7 @@
 #include "version.h"
 
 #include <pwd.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -436,8 +437,26 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	int ret = -1, in_tx = 0;
 	const char *pause = getenv("DBMIG_TEST_PAUSE_MS");
 
-	if (migrate_open_db(p, DB_CREATE, &db, err))
+	/*
+	 * A database that does not exist yet is created only once the plan
+	 * is known to be good: a bad target leaves no empty file behind.
+	 */
+	ret = migrate_open_db(p, 0, &db, err);
+	if (ret == DB_ERR_MISSING) {
+		struct revlist none = REVLIST_INIT;
+
+		strbuf_reset(err);
+		ret = plan_for(p, o, &none, &plan, err);
+		plan_release(&plan);
+		if (ret)
+			goto cleanup;
+		ret = migrate_open_db(p, DB_CREATE, &db, err);
+	}
+	if (ret) {
+		ret = -1;
 		goto cleanup;
+	}
+	ret = -1;
 	if (db->ops->lock(db, o->lock_timeout_ms, err))
 		goto cleanup;
 	if (migrate_read_rows(p, db, &rowtext, &nrows, err))
@@ -466,6 +485,14 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		opstart[i] = ops.n;
 		if (heads_apply(g, &sim, s, &ops, err))
 			goto cleanup;
+		if (getenv("DBMIG_TRACE")) {
+			size_t k;
+
+			fprintf(stderr, "trace: step %s:", g->revs[s->rev >= 0 ? s->rev : 0].id);
+			for (k = 0; k < sim.n; k++)
+				fprintf(stderr, " %s", g->revs[sim.v[k]].id);
+			fputc('\n', stderr);
+		}
 	}
 	opstart[plan.n] = ops.n;
 
@@ -503,7 +530,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	}
 
 	if (o->one_transaction) {
-		if (db->ops->exec(db, "BEGIN", err))
+		if (db->ops->exec(db, "BEGIN IMMEDIATE", err))
 			goto cleanup;
 		in_tx = 1;
 	}
@@ -527,6 +554,18 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_addf(err, "%s %s (%s): %s", s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, e.buf);
 				fail = 1;
+			}
+		}
+		if (!fail && in_tx == 1 && !transactional) {
+			/*
+			 * A revision that cannot run in a transaction ends the
+			 * run's transaction; the run goes on in a new one after it.
+			 */
+			if (db->ops->exec(db, "COMMIT", &e)) {
+				strbuf_addf(err, "cannot commit before %s: %s", line.buf, e.buf);
+				fail = 1;
+			} else {
+				in_tx = 0;
 			}
 		}
 		if (!fail && !in_tx && transactional) {
@@ -575,6 +614,14 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				fail = 1;
 			} else {
 				in_tx = 0;
+			}
+		}
+		if (!fail && !in_tx && o->one_transaction && i + 1 < plan.n) {
+			if (db->ops->exec(db, "BEGIN IMMEDIATE", &e)) {
+				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
+				fail = 1;
+			} else {
+				in_tx = 1;
 			}
 		}
 		strbuf_release(&line);

@@ -236,7 +236,7 @@ int project_load_graph(struct project *p, struct strbuf *err)
 			shown += cwdlen + 1;
 		if (revfile_parse(&in[n].rf, shown, f->data, f->len, err))
 			goto cleanup;
-		in[n].path = xstrdup(f->path);
+		in[n].path = xstrdup(shown);
 		memcpy(in[n].blob, f->blob, sizeof(in[n].blob));
 		n++;
 	}

@@ -25,6 +25,8 @@
 #define ID_RULE "(letters, digits, '_', '-', '.', at most 32 characters)"
 /* Longest subject quoted in a message before it is cut with "...". */
 #define QUOTE_MAX 60
+/* Room for QUOTE_MAX bytes escaped as "\xNN", "..." and the NUL. */
+#define QUOTE_SIZE (4 * QUOTE_MAX + 4)
 
 struct strlist {
 	char **v;
@@ -35,6 +37,31 @@ static void strlist_push(struct strlist *l, char *s)
 {
 	ALLOC_GROW(l->v, l->n + 1, l->alloc);
 	l->v[l->n++] = s;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void strlist_clear(struct strlist *l)
+{
+	free_strv(l->v, l->n);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+/* Hand the list over to a revfile field pair. */
+static void strlist_move(struct strlist *l, char ***v, size_t *n)
+{
+	*v = l->v;
+	*n = l->n;
+	l->v = NULL;
+	l->n = l->alloc = 0;
 }
 
 struct repeat_idx {
@@ -79,31 +106,6 @@ static size_t mark_repeats(char *const *v, size_t n, unsigned char *rep)
 	return nr;
 }
 
-static void free_strv(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void strlist_clear(struct strlist *l)
-{
-	free_strv(l->v, l->n);
-	l->v = NULL;
-	l->n = l->alloc = 0;
-}
-
-/* Hand the list over to a revfile field pair. */
-static void strlist_move(struct strlist *l, char ***v, size_t *n)
-{
-	*v = l->v;
-	*n = l->n;
-	l->v = NULL;
-	l->n = l->alloc = 0;
-}
-
 void revfile_free(struct revfile *rf)
 {
 	if (!rf)
@@ -138,9 +140,7 @@ int revfile_valid_id(const char *s, size_t len)
 	return 1;
 }
 
-/* ------------------------------------------------------------------ */
-/* Shared helpers                                                      */
-/* ------------------------------------------------------------------ */
+/* --------------------------- Shared helpers ----------------------------- */
 
 __attribute__((format(printf, 4, 5)))
 static int error_at(struct strbuf *err, const char *name, unsigned line,
@@ -157,17 +157,36 @@ static int error_at(struct strbuf *err, const char *name, unsigned line,
 }
 
 /*
- * Copy a subject for a message into q (at least QUOTE_MAX + 4 bytes),
- * cut to QUOTE_MAX bytes so that a fuzzed megabyte line stays one line.
+ * Copy a subject for a message into q (QUOTE_SIZE bytes): cut to
+ * QUOTE_MAX input bytes, so that a fuzzed megabyte line stays one line,
+ * with control characters written as C escapes, so that none reaches the
+ * user's terminal.
  */
 static const char *quote(char *q, const char *s, size_t len)
 {
-	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len;
+	static const char hex[] = "0123456789abcdef";
+	size_t n = len > QUOTE_MAX ? QUOTE_MAX : len, i, k = 0;
 
-	memcpy(q, s, n);
-	if (n < len)
-		memcpy(q + n, "...", 3), n += 3;
-	q[n] = '\0';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\t') {
+			q[k++] = '\\';
+			q[k++] = 't';
+		} else if (c < 0x20 || c == 0x7f) {
+			q[k++] = '\\';
+			q[k++] = 'x';
+			q[k++] = hex[c >> 4];
+			q[k++] = hex[c & 0xf];
+		} else {
+			q[k++] = (char)c;
+		}
+	}
+	if (n < len) {
+		memcpy(q + k, "...", 3);
+		k += 3;
+	}
+	q[k] = '\0';
 	return q;
 }
 
@@ -236,7 +255,7 @@ static const char *id_what(enum id_kind kind)
 static int check_id(const char *s, size_t len, enum id_kind kind,
 		    const char *name, unsigned line, struct strbuf *err)
 {
-	char q[QUOTE_MAX + 4];
+	char q[QUOTE_SIZE];
 
 	if (revfile_valid_id(s, len))
 		return 0;
@@ -244,9 +263,7 @@ static int check_id(const char *s, size_t len, enum id_kind kind,
 			id_what(kind), quote(q, s, len));
 }
 
-/* ------------------------------------------------------------------ */
-/* Native .sql files                                                   */
-/* ------------------------------------------------------------------ */
+/* ------------------------- Native .sql files ---------------------------- */
 
 enum value_kind {
 	V_TEXT,         /* kept as written; empty is "none" */
@@ -451,7 +468,7 @@ static int parse_header_line(struct revfile *rf, unsigned *seen,
 			     const char *s, size_t len, const char *name,
 			     unsigned line, struct strbuf *err)
 {
-	char q[QUOTE_MAX + 4];
+	char q[QUOTE_SIZE];
 	const char *colon = memchr(s + 3, ':', len - 3);
 	const char *key = s + 3, *val;
 	size_t keylen, vallen;
@@ -542,7 +559,7 @@ enum sql_state {
 static int parse_sql(struct revfile *rf, const char *name, const char *buf,
 		     size_t len, struct strbuf *err)
 {
-	char q[QUOTE_MAX + 4];
+	char q[QUOTE_SIZE];
 	unsigned seen[K_NR] = { 0 };
 	struct body up = { 0 }, down = { 0 };
 	enum sql_state state = S_HEADER;
@@ -635,9 +652,7 @@ static int parse_sql(struct revfile *rf, const char *name, const char *buf,
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Alembic .py files: a tokenizer                                      */
-/* ------------------------------------------------------------------ */
+/* ------------------- Alembic .py files: a tokenizer --------------------- */
 
 enum tok_type {
 	T_EOF,
@@ -942,9 +957,7 @@ static void lex_next(struct pylex *lx, struct tok *t)
 	t->end = lx->pos;
 }
 
-/* ------------------------------------------------------------------ */
-/* Alembic .py files: reading the assignments                          */
-/* ------------------------------------------------------------------ */
+/* ------------- Alembic .py files: reading the assignments --------------- */
 
 static void add_utf8(struct strbuf *sb, unsigned long cp)
 {
@@ -1485,9 +1498,7 @@ cleanup:
 	return ret;
 }
 
-/* ------------------------------------------------------------------ */
-/* Entry point                                                         */
-/* ------------------------------------------------------------------ */
+/* ---------------------------- Entry point ------------------------------- */
 
 int revfile_parse(struct revfile **out, const char *name, const char *buf,
 		  size_t len, struct strbuf *err)

@@ -187,7 +187,11 @@ def main(argv=None):
         seeds = [int(x) for x in a.seeds.split(",") if x.strip()]
     else:
         seeds = list(range(a.seed, a.seed + a.graphs))
-    jobs = [(sd, a.steps, os.path.abspath(a.bin), a.keep_going,
+    # A private copy: the binary may be rebuilt while the run goes on.
+    bindir = tempfile.mkdtemp(prefix="dbmig-diff-bin-")
+    bin_copy = os.path.join(bindir, "git-dbmig")
+    shutil.copy2(a.bin, bin_copy)
+    jobs = [(sd, a.steps, bin_copy, a.keep_going,
              a.alembic_subprocess, a.keep_projects) for sd in seeds]
     t0 = time.time()
     if a.jobs > 1 and len(seeds) > 1:
@@ -197,6 +201,7 @@ def main(argv=None):
             results = list(_report(results))
     else:
         results = list(_report(map(run_graph, jobs)))
+    shutil.rmtree(bindir, ignore_errors=True)
     tot = {k: sum(r[k] for r in results)
            for k in ("commands", "mismatches", "crashes", "crash_dbmig_failed",
                      "crash_dbmig_ok", "notes", "failed_both")}

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/file.h>
@@ -173,6 +174,7 @@ static int sqlite_lock(struct db *db, long timeout_ms, struct strbuf *err)
 	struct sqlite_db *s = (struct sqlite_db *)db;
 	struct timespec start, now;
 
+	sqlite3_busy_timeout(s->h, timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms);
 	if (!s->path)
 		return 0;
 	if (s->lockfd < 0) {
@@ -256,7 +258,8 @@ int db_sqlite_open(struct db **out, const struct url *url, unsigned flags,
 		if (stat(path, &st)) {
 			if (!(flags & DB_CREATE)) {
 				strbuf_addf(err, "database file '%s' does not exist", path);
-				goto fail;
+				sqlite_close(&s->base);
+				return DB_ERR_MISSING;
 			}
 			oflags |= SQLITE_OPEN_CREATE;
 		} else if (!S_ISREG(st.st_mode)) {
@@ -272,13 +275,18 @@ int db_sqlite_open(struct db **out, const struct url *url, unsigned flags,
 			    s->h ? sqlite3_errmsg(s->h) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->h, 10000);
-	sqlite3_extended_result_codes(s->h, 1);
-	/* Reading the schema tells a file that is not a database at once. */
-	if (sqlite3_exec(s->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+	/*
+	 * Reading the schema tells a file that is not a database at once. A
+	 * database that is busy is fine here: waiting for it is lock()'s job,
+	 * with the run's timeout.
+	 */
+	if (sqlite3_exec(s->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK &&
+	    (sqlite3_errcode(s->h) & 0xff) != SQLITE_BUSY) {
 		strbuf_addf(err, "cannot use database '%s': %s", path, sqlite3_errmsg(s->h));
 		goto fail;
 	}
+	sqlite3_busy_timeout(s->h, 10000);
+	sqlite3_extended_result_codes(s->h, 1);
 	*out = &s->base;
 	return 0;
 fail:

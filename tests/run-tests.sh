@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs every end-to-end script (tNNNN-*.sh) and reports the ones that failed.
+cd "$(dirname "$0")" || exit 1
+failed=
+for t in t[0-9][0-9][0-9][0-9]-*.sh; do
+	echo "*** $t"
+	if ! sh "$t"; then
+		failed="$failed $t"
+	fi
+done
+if [ -n "$failed" ]; then
+	echo "FAILED scripts:$failed"
+	exit 1
+fi
+echo "all end-to-end scripts passed"
