@@ -13,7 +13,7 @@ PKGS = libgit2 sqlite3 libpq libcurl
 define pc_flags
 $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
 endef
-PC_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
+PC_MISSING = $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
 
 LIBGIT2_CFLAGS ?= $(call pc_flags,cflags,libgit2)
 LIBGIT2_LIBS ?= $(call pc_flags,libs,libgit2)
@@ -81,11 +81,14 @@ test: check
 check: all unit
 	@cd tests && ./run-tests.sh
 
+demo: all
+	@doc/deployment-example.sh
+
 bench: all
 	@tests/bench/run.sh
 
 deps:
-	@tests/../.ci/install-deps
+	@.ci/install-deps
 
 install: all
 	install -d $(DESTDIR)$(bindir)
@@ -94,5 +97,5 @@ install: all
 clean:
 	rm -rf build git-dbmig
 
-.PHONY: all check-pc unit test check bench deps install clean
+.PHONY: all check-pc unit test check demo bench deps install clean
 -include $(OBJS:.o=.d) $(UT_OBJS:.o=.d)

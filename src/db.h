@@ -12,6 +12,32 @@
 
 struct db;
 
+enum db_sql_flags {
+	/*
+	 * --sql: "BEGIN;" comes before the CREATE TABLE of the version
+	 * table, which then shares the first revision's transaction.
+	 */
+	DB_SQL_BEGIN_FIRST = 1 << 0,
+	/* --sql: INSERT INTO version table ... RETURNING version_num */
+	DB_SQL_RETURNING = 1 << 1,
+	/*
+	 * --sql: the body of a "transactional: false" revision stands
+	 * between "COMMIT;" and "BEGIN;", outside the transaction.
+	 */
+	DB_SQL_AUTOCOMMIT_BLOCK = 1 << 2,
+};
+
+/*
+ * What differs in the SQL text git-dbmig writes for a database, online
+ * and in --sql output (where no connection is made). Alembic's own
+ * output on the same URL is the model.
+ */
+struct db_dialect {
+	const char *begin;         /* starts one revision's transaction */
+	const char *log_id_column; /* DDL of dbmig_log.id, auto-generated */
+	unsigned sql_flags;        /* enum db_sql_flags */
+};
+
 /* Where a failing statement was: 1-based line within the script. */
 struct db_error_pos {
 	unsigned line;
@@ -21,11 +47,17 @@ struct db_error_pos {
 struct db_ops {
 	const char *name;
 	int transactional_ddl;
+	/* NULL: db_default_dialect (SQLite's) */
+	const struct db_dialect *dialect;
 	int (*exec)(struct db *db, const char *sql, struct strbuf *err);
 	/* Run a script of several statements; *pos set on failure. */
 	int (*exec_script)(struct db *db, const char *sql, struct db_error_pos *pos,
 			   struct strbuf *err);
-	/* Run one statement with text parameters ($1.. or ?1..), no result. */
+	/*
+	 * Run one statement with text parameters, no result. Callers write
+	 * ?1, ?2...; a backend whose server wants another style ($1)
+	 * translates.
+	 */
 	int (*exec_params)(struct db *db, const char *sql, const char *const *params,
 			   size_t nparams, struct strbuf *err);
 	/* First column of every row of a query, in the order returned. */
@@ -33,7 +65,11 @@ struct db_ops {
 			    size_t *nrows, struct strbuf *err);
 	int (*has_table)(struct db *db, const char *schema, const char *table,
 			 int *out, struct strbuf *err);
-	/* Serialise whole runs between processes, waiting up to timeout_ms. */
+	/*
+	 * Serialise whole runs between processes, waiting up to timeout_ms.
+	 * What is locked is named by db->lock_schema and db->lock_table
+	 * (the version table; see db_lock()).
+	 */
 	int (*lock)(struct db *db, long timeout_ms, struct strbuf *err);
 	void (*unlock)(struct db *db);
 	void (*close)(struct db *db);
@@ -42,6 +78,9 @@ struct db_ops {
 struct db {
 	const struct db_ops *ops;
 	char *display;      /* URL with the password masked */
+	/* Borrowed from the caller for lock(): the version table's name. */
+	const char *lock_schema;
+	const char *lock_table;
 };
 
 enum db_open_flags {
@@ -54,9 +93,27 @@ int db_open(struct db **out, const struct url *url, unsigned flags,
 	    struct strbuf *err);
 void db_close(struct db *db);
 
+/*
+ * Take the run lock of the version table schema.table (schema may be
+ * NULL), waiting up to timeout_ms. The names are borrowed until
+ * db_close().
+ */
+int db_lock(struct db *db, const char *schema, const char *table,
+	    long timeout_ms, struct strbuf *err);
+
+/* The dialect of an open database, never NULL. */
+const struct db_dialect *db_dialect(const struct db *db);
+/* The dialect a URL's backend speaks, for --sql output (no connection). */
+const struct db_dialect *db_dialect_for_url(const struct url *url);
+extern const struct db_dialect db_default_dialect;
+extern const struct db_dialect db_postgres_dialect;
+
 /* Backends */
 int db_sqlite_open(struct db **out, const struct url *url, unsigned flags,
 		   struct strbuf *err);
+/* libpq; the database must exist (DB_CREATE is ignored). */
+int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
+		     struct strbuf *err);
 
 /* Quote an identifier for SQL text ("name"), doubling quotes. */
 void db_quote_ident(struct strbuf *out, const char *name);
