@@ -11,6 +11,7 @@
 #include "graph.h"
 #include "usage.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,20 +195,23 @@ static void add_label(struct rev *r, int label)
 	r->nlabels++;
 }
 
-/* Add every label of "from" to "to"; returns 1 if anything was new. */
-static int merge_labels(struct rev *to, const struct rev *from)
-{
-	size_t before = to->nlabels, i;
-	int *copy;
+/* OR row "from" into row "to" of a bit matrix; 1 if anything was new. */
+static int *topo_order(const struct graph *g);
 
-	if (to == from || !from->nlabels)
-		return 0;
-	copy = xmalloc(from->nlabels * sizeof(int));
-	memcpy(copy, from->labels, from->nlabels * sizeof(int));
-	for (i = 0; i < from->nlabels; i++)
-		add_label(to, copy[i]);
-	free(copy);
-	return to->nlabels != before;
+static int or_bits(uint64_t *to, const uint64_t *from, size_t words)
+{
+	size_t w;
+	int changed = 0;
+
+	for (w = 0; w < words; w++) {
+		uint64_t v = to[w] | from[w];
+
+		if (v != to[w]) {
+			to[w] = v;
+			changed = 1;
+		}
+	}
+	return changed;
 }
 
 /*
@@ -215,53 +219,95 @@ static int merge_labels(struct rev *to, const struct rev *from)
  * down_revision descendants, and from the last descendant down the
  * straight line below it, to the first real branch point or merge point.
  * Alembic runs it once in set order, with label sets that grow as it
- * goes; repeating to a fixed point gives the same union in any order.
+ * goes; iterating to a fixed point gives the same union in any order.
+ * Label sets are bit rows here: propagating them parent to child in
+ * topological order is the "all descendants" part.
  */
 static void spread_labels(struct graph *g)
 {
-	unsigned char *seen = xcalloc(g->nr, 1);
-	int *stack = NULL;
-	size_t nstack = 0, alloc = 0;
+	size_t words = (g->nlabels + 63) / 64, i, k;
+	uint64_t *bits;
+	int *order, *last;
+	size_t norder;
 	int changed = 1;
 
-	while (changed) {
-		size_t i;
+	if (!g->nlabels || !g->nr)
+		return;
+	bits = xcalloc(g->nr * words, sizeof(uint64_t));
+	order = topo_order(g);
+	norder = g->nr;
+	last = xmalloc(g->nr * sizeof(int));
+	for (i = 0; i < g->nr; i++) {
+		const struct rev *r = &g->revs[i];
 
-		changed = 0;
-		for (i = 0; i < g->nr; i++) {
-			struct rev *r = &g->revs[i];
-			int last = (int)i, parent;
+		for (k = 0; k < r->nlabels; k++)
+			bits[i * words + (size_t)r->labels[k] / 64] |= 1ULL << (r->labels[k] % 64);
+	}
+	/*
+	 * Alembic walks down from the last node its descendant walk yields.
+	 * That walk gets below the labelled revision only when the
+	 * revision's descendants form one straight line with no real branch
+	 * point or merge point; then it goes on below the revision. last[i]
+	 * is where that downward walk starts, or -1.
+	 */
+	for (i = 0; i < g->nr; i++) {
+		const struct rev *c = &g->revs[i];
+		int straight = 1;
 
-			if (!r->rf->nlabels)
-				continue;
-			memset(seen, 0, g->nr);
-			nstack = 0;
-			push(&stack, &nstack, &alloc, (int)i);
-			while (nstack) {
-				int v = stack[--nstack];
-				size_t k;
-
-				if (seen[v])
-					continue;
-				seen[v] = 1;
-				last = v;
-				changed |= merge_labels(&g->revs[v], r);
-				for (k = 0; k < g->revs[v].nnext; k++)
-					push(&stack, &nstack, &alloc, g->revs[v].next[k]);
+		last[i] = -1;
+		if (!c->rf->nlabels)
+			continue;
+		for (;;) {
+			if (rev_is_real_branch_point(c) || rev_is_merge_point(c)) {
+				straight = 0;
+				break;
 			}
-			parent = last;
+			if (!c->nnext)
+				break;
+			c = &g->revs[c->next[0]];
+		}
+		if (straight && g->revs[i].ndown)
+			last[i] = g->revs[i].down[0];
+	}
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < norder; i++) {
+			const struct rev *r = &g->revs[order[i]];
+
+			for (k = 0; k < r->nnext; k++)
+				changed |= or_bits(bits + (size_t)r->next[k] * words,
+						   bits + (size_t)order[i] * words, words);
+		}
+		for (i = 0; i < g->nr; i++) {
+			int parent = last[i];
+
 			while (parent >= 0) {
 				struct rev *p = &g->revs[parent];
 
 				if (rev_is_real_branch_point(p) || rev_is_merge_point(p))
 					break;
-				changed |= merge_labels(p, r);
+				changed |= or_bits(bits + (size_t)parent * words, bits + i * words, words);
 				parent = p->ndown ? p->down[0] : -1;
 			}
 		}
 	}
-	free(stack);
-	free(seen);
+	for (i = 0; i < g->nr; i++) {
+		struct rev *r = &g->revs[i];
+		size_t n = 0, l;
+
+		for (l = 0; l < g->nlabels; l++)
+			if (bits[i * words + l / 64] & (1ULL << (l % 64)))
+				n++;
+		free(r->labels);
+		r->labels = n ? xmalloc(n * sizeof(int)) : NULL;
+		r->nlabels = 0;
+		for (l = 0; l < g->nlabels; l++)
+			if (bits[i * words + l / 64] & (1ULL << (l % 64)))
+				r->labels[r->nlabels++] = (int)l;
+	}
+	free(last);
+	free(order);
+	free(bits);
 }
 
 static void format_ids(struct strbuf *sb, const struct graph *g,
@@ -341,39 +387,90 @@ cleanup:
  * Alembic's _normalize_depends_on(): drop a dependency that a
  * down_revision ancestor already depends on.
  */
-static void normalize_deps(struct graph *g)
+/* Revision indexes with every down_revision before its children. */
+static int *topo_order(const struct graph *g)
 {
-	unsigned char *anc = xcalloc(g->nr, 1);
-	size_t i, j, k;
+	int *order = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
+	int *indeg = xcalloc(g->nr ? g->nr : 1, sizeof(int));
+	size_t norder = 0, head = 0, i, k;
 
 	for (i = 0; i < g->nr; i++) {
+		indeg[i] = (int)g->revs[i].ndown;
+		if (!indeg[i])
+			order[norder++] = (int)i;
+	}
+	while (head < norder) {
+		const struct rev *r = &g->revs[order[head++]];
+
+		for (k = 0; k < r->nnext; k++)
+			if (--indeg[r->next[k]] == 0)
+				order[norder++] = r->next[k];
+	}
+	if (norder != g->nr)
+		BUG("topological order of a graph with a cycle");
+	free(indeg);
+	return order;
+}
+
+/*
+ * Alembic's _normalize_depends_on(): drop a dependency that a strict
+ * down_revision ancestor already depends on. Each revision gets the set
+ * of what its ancestors depend on, as a bit row over the revisions that
+ * are depended on, built parents first.
+ */
+static void normalize_deps(struct graph *g)
+{
+	int *order = topo_order(g), *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
+	size_t ntargets = 0, words, i, j, k;
+	uint64_t *anc;
+
+	for (i = 0; i < g->nr; i++)
+		slot[i] = -1;
+	for (i = 0; i < g->nr; i++)
+		for (j = 0; j < g->revs[i].ndeps; j++)
+			if (slot[g->revs[i].deps[j]] < 0)
+				slot[g->revs[i].deps[j]] = (int)ntargets++;
+	words = (ntargets + 63) / 64;
+	anc = xcalloc(g->nr * (words ? words : 1), sizeof(uint64_t));
+	for (i = 0; i < g->nr; i++) {
+		int x = order[i];
+		const struct rev *r = &g->revs[x];
+		uint64_t *row = anc + (size_t)x * words;
+
+		for (k = 0; k < r->ndown; k++) {
+			const struct rev *p = &g->revs[r->down[k]];
+			const uint64_t *prow = anc + (size_t)r->down[k] * words;
+
+			for (j = 0; j < words; j++)
+				row[j] |= prow[j];
+			for (j = 0; j < p->ndeps; j++) {
+				int b = slot[p->deps[j]];
+
+				row[b / 64] |= 1ULL << (b % 64);
+			}
+		}
+	}
+	for (i = 0; i < g->nr; i++) {
 		struct rev *r = &g->revs[i];
-		unsigned char *drop;
-		int self = (int)i;
+		const uint64_t *row = anc + i * words;
 		size_t alloc = 0;
 
 		r->normdown = NULL;
 		r->nnormdown = 0;
 		for (j = 0; j < r->ndown; j++)
 			push(&r->normdown, &r->nnormdown, &alloc, r->down[j]);
-		if (!r->ndeps)
-			continue;
-		memset(anc, 0, g->nr);
-		graph_ancestors(g, &self, 1, 0, anc);
-		drop = xcalloc(r->ndeps, 1);
-		for (k = 0; k < g->nr; k++) {
-			if (!anc[k] || k == i)
+		for (j = 0; j < r->ndeps; j++) {
+			int b = slot[r->deps[j]];
+
+			if (row[b / 64] & (1ULL << (b % 64)))
 				continue;
-			for (j = 0; j < r->ndeps; j++)
-				if (contains(g->revs[k].deps, g->revs[k].ndeps, r->deps[j]))
-					drop[j] = 1;
-		}
-		for (j = 0; j < r->ndeps; j++)
-			if (!drop[j] && !contains(r->normdown, r->nnormdown, r->deps[j]))
+			if (!contains(r->normdown, r->nnormdown, r->deps[j]))
 				push(&r->normdown, &r->nnormdown, &alloc, r->deps[j]);
-		free(drop);
+		}
 	}
 	free(anc);
+	free(slot);
+	free(order);
 }
 
 static const char *where(const struct rev *r)

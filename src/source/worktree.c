@@ -8,6 +8,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <git2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +62,75 @@ void source_free(struct source *s)
 	free(s);
 }
 
-static int cmp_str(const void *a, const void *b)
+struct named {
+	char *name;
+	unsigned char type;
+};
+
+static int cmp_named(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/* Sort names (and their d_type) by name. */
+static void sort_names(char **names, unsigned char *types, size_t n)
+{
+	struct named *v = xmalloc((n ? n : 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].name = names[i];
+		v[i].type = types[i];
+	}
+	qsort(v, n, sizeof(*v), cmp_named);
+	for (i = 0; i < n; i++) {
+		names[i] = v[i].name;
+		types[i] = v[i].type;
+	}
+	free(v);
+}
+
+/* The whole file in one allocation of its size (plus a NUL). */
+static int read_whole(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t size, got = 0;
+	char *buf;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st)) {
+		close(fd);
+		return -1;
+	}
+	size = (size_t)st.st_size;
+	buf = xmalloc(size + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (got == size) {
+			/* the file may have grown since fstat */
+			size = size * 2 + 4096;
+			buf = xrealloc(buf, size + 1);
+		}
+		r = read(fd, buf + got, size - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
 }
 
 static int read_dir(struct source *s, const char *dir, int recursive,
@@ -71,7 +139,8 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 	DIR *d;
 	struct dirent *de;
 	char **names = NULL;
-	size_t n = 0, alloc = 0, i;
+	unsigned char *types = NULL;
+	size_t n = 0, alloc = 0, talloc = 0, i;
 	int ret = -1;
 
 	if (depth > 40) {
@@ -87,42 +156,47 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "__pycache__"))
 			continue;
 		ALLOC_GROW(names, n + 1, alloc);
-		names[n++] = xstrdup(de->d_name);
+		ALLOC_GROW(types, n + 1, talloc);
+		names[n] = xstrdup(de->d_name);
+		types[n++] = de->d_type;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	sort_names(names, types, n);
 	for (i = 0; i < n; i++) {
-		struct strbuf path = STRBUF_INIT, data = STRBUF_INIT;
-		struct stat st;
+		struct strbuf path = STRBUF_INIT;
+		int is_dir = types[i] == DT_DIR, is_reg = types[i] == DT_REG;
 
 		strbuf_addf(&path, "%s/%s", dir, names[i]);
-		if (stat(path.buf, &st)) {
-			if (errno == ELOOP) {
-				strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
+		if (types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
+			struct stat st;
+
+			if (stat(path.buf, &st)) {
+				if (errno == ELOOP) {
+					strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
+					strbuf_release(&path);
+					goto cleanup;
+				}
 				strbuf_release(&path);
-				goto cleanup;
+				continue;
 			}
-			strbuf_release(&path);
-			continue;
+			is_dir = S_ISDIR(st.st_mode);
+			is_reg = S_ISREG(st.st_mode);
 		}
-		if (S_ISDIR(st.st_mode)) {
+		if (is_dir) {
 			if (recursive && read_dir(s, path.buf, recursive, depth + 1, err)) {
 				strbuf_release(&path);
 				goto cleanup;
 			}
-		} else if (S_ISREG(st.st_mode) && source_is_revision_name(names[i])) {
-			if (strbuf_read_file(&data, path.buf)) {
+		} else if (is_reg && source_is_revision_name(names[i])) {
+			char *buf;
+			size_t len;
+
+			if (read_whole(path.buf, &buf, &len)) {
 				strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
 				strbuf_release(&path);
-				strbuf_release(&data);
 				goto cleanup;
 			}
-			{
-				size_t len = data.len;
-				char *buf = strbuf_detach(&data, NULL);
-
-				source_add(s, path.buf, buf, len);
-			}
+			source_add(s, path.buf, buf, len);
 		}
 		strbuf_release(&path);
 	}
@@ -131,6 +205,7 @@ cleanup:
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	free(types);
 	return ret;
 }
 
