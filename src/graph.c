@@ -293,17 +293,24 @@ static void spread_labels(struct graph *g)
 	}
 	for (i = 0; i < g->nr; i++) {
 		struct rev *r = &g->revs[i];
-		size_t n = 0, l;
+		const uint64_t *row = bits + i * words;
+		size_t n = 0, w;
 
-		for (l = 0; l < g->nlabels; l++)
-			if (bits[i * words + l / 64] & (1ULL << (l % 64)))
-				n++;
+		for (w = 0; w < words; w++)
+			n += (size_t)__builtin_popcountll(row[w]);
 		free(r->labels);
 		r->labels = n ? xmalloc(n * sizeof(int)) : NULL;
 		r->nlabels = 0;
-		for (l = 0; l < g->nlabels; l++)
-			if (bits[i * words + l / 64] & (1ULL << (l % 64)))
-				r->labels[r->nlabels++] = (int)l;
+		for (w = 0; w < words; w++) {
+			uint64_t v = row[w];
+
+			while (v) {
+				int b = __builtin_ctzll(v);
+
+				r->labels[r->nlabels++] = (int)(w * 64 + (size_t)b);
+				v &= v - 1;
+			}
+		}
 	}
 	free(last);
 	free(order);

@@ -7,6 +7,7 @@
  * is run where alembic.ini is).
  */
 #include "project.h"
+#include "cache.h"
 #include "revfile.h"
 #include "source.h"
 #include "usage.h"
@@ -213,6 +214,7 @@ int project_load_graph(struct project *p, struct strbuf *err)
 {
 	struct source *src = NULL;
 	struct graph_input *in = NULL;
+	struct cache *cache = NULL;
 	size_t i, n = 0;
 	char cwd[PATH_MAX];
 	size_t cwdlen = 0;
@@ -222,8 +224,14 @@ int project_load_graph(struct project *p, struct strbuf *err)
 		if (source_git(&src, p->opts->at, p->locations, p->nlocations,
 			       p->recursive, err))
 			return -1;
-	} else if (source_worktree(&src, p->locations, p->nlocations, p->recursive, err)) {
-		return -1;
+	} else {
+		if (!p->opts->need_bodies)
+			cache = cache_open(p->locations, p->nlocations);
+		if (source_worktree_cached(&src, p->locations, p->nlocations,
+					   p->recursive, cache, err)) {
+			cache_free(cache);
+			return -1;
+		}
 	}
 	if (getcwd(cwd, sizeof(cwd)))
 		cwdlen = strlen(cwd);
@@ -234,8 +242,14 @@ int project_load_graph(struct project *p, struct strbuf *err)
 
 		if (cwdlen && !strncmp(shown, cwd, cwdlen) && shown[cwdlen] == '/')
 			shown += cwdlen + 1;
-		if (revfile_parse(&in[n].rf, shown, f->data, f->len, err))
-			goto cleanup;
+		if (f->rf) {
+			in[n].rf = f->rf;
+			f->rf = NULL;
+		} else {
+			if (revfile_parse(&in[n].rf, shown, f->data, f->len, err))
+				goto cleanup;
+			cache_store(cache, f->path, &f->st, in[n].rf);
+		}
 		in[n].path = xstrdup(shown);
 		memcpy(in[n].blob, f->blob, sizeof(in[n].blob));
 		n++;
@@ -243,6 +257,8 @@ int project_load_graph(struct project *p, struct strbuf *err)
 	ret = graph_build(&p->graph, in, n, err);
 	n = 0;
 cleanup:
+	cache_save(cache);
+	cache_free(cache);
 	for (i = 0; i < n; i++) {
 		revfile_free(in[i].rf);
 		free(in[i].path);

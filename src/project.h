@@ -23,6 +23,7 @@ struct options {
 	const char *url;      /* --url */
 	const char *at;       /* --at TREE-ISH */
 	int staged;           /* --staged */
+	int need_bodies;      /* the command runs or prints revision bodies */
 	int quiet;
 	struct xarg *x;       /* -x KEY=VALUE */
 	size_t nx;

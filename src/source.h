@@ -9,11 +9,18 @@
  */
 #include "strbuf.h"
 
+#include <sys/stat.h>
+
+struct revfile;
+struct cache;
+
 struct source_file {
 	char *path;       /* as shown to the user (relative where possible) */
-	char *data;
+	char *data;       /* NULL when rf came from the cache */
 	size_t len;
-	char blob[41];    /* git blob id of the bytes */
+	char blob[41];    /* git blob id of the bytes ("" until computed) */
+	struct revfile *rf;  /* header from the cache, or NULL; owned here */
+	struct stat st;   /* work-tree files: the stat data of the file */
 };
 
 struct source {
@@ -33,6 +40,14 @@ void source_blob_id(char out[41], const char *buf, size_t len);
  */
 int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
 		    int recursive, struct strbuf *err);
+/*
+ * The same, taking a file's parsed header from the cache instead of its
+ * bytes when the cache still holds it (see cache.h). Such files have
+ * data == NULL and rf set.
+ */
+int source_worktree_cached(struct source **out, char *const *dirs,
+			   size_t ndirs, int recursive, struct cache *cache,
+			   struct strbuf *err);
 
 /*
  * Read them from git instead: "at" a tree-ish, or the index when at is
@@ -40,6 +55,48 @@ int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
  */
 int source_git(struct source **out, const char *at, char *const *dirs,
 	       size_t ndirs, int recursive, struct strbuf *err);
+
+/*
+ * source_git() reading only some files: want(path, blob, data) is asked
+ * for each revision file, with its repository path and 40-hex blob id,
+ * before its bytes are read; files it answers 0 for are left out. A
+ * tree's files are listed without reading the blobs, so a caller that
+ * wants only the files it does not already have pays for those alone.
+ */
+typedef int (*source_want_fn)(const char *path, const char *blob, void *data);
+int source_git_select(struct source **out, const char *at, char *const *dirs,
+		      size_t ndirs, int recursive, source_want_fn want,
+		      void *want_data, struct strbuf *err);
+
+/*
+ * Open the repository the way git would for this process: $GIT_DIR and
+ * $GIT_WORK_TREE when set (git exports them to hooks; libgit2 1.5's
+ * GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE), else a search
+ * upwards from the current folder. Returns SOURCE_NO_REPO with a
+ * message when there is no repository, -1 on other errors. The caller
+ * frees *out with git_repository_free().
+ */
+#define SOURCE_NO_REPO (-3)
+struct git_repository;
+int source_git_repo_open(struct git_repository **out, struct strbuf *err);
+
+/*
+ * The protected ref that check compares against (SPEC 6): the value of
+ * "git config dbmig.protectedRef" (an empty value turns the check off),
+ * else the upstream of the current branch. *out is NULL when there is
+ * none: no repository, a detached or unborn HEAD, no upstream, or an
+ * upstream that has not been fetched. A configured ref that names no
+ * commit is an error. *out belongs to the caller.
+ */
+int source_git_protected_ref(char **out, struct strbuf *err);
+
+/*
+ * The folder git runs this repository's hooks from: core.hooksPath when
+ * set (a relative value is taken from the top of the work tree, as git
+ * does), else the hooks folder of the (common) git folder. Returns
+ * SOURCE_NO_REPO outside a repository. *out belongs to the caller.
+ */
+int source_git_hooks_dir(char **out, struct strbuf *err);
 
 void source_add(struct source *s, const char *path, char *data, size_t len);
 void source_free(struct source *s);

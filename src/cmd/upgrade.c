@@ -83,6 +83,7 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 	}
 	o.targets = targets;
 	o.ntargets = n;
+	ctx->opts->need_bodies = cmd != MIGRATE_STAMP || o.sql;
 	if (cmd_setup(ctx, &p, err))
 		goto cleanup;
 	ret = migrate_run(p, &o, err);

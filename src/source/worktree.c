@@ -4,6 +4,8 @@
  * message about the first bad file, are the same on every run.
  */
 #include "source.h"
+#include "cache.h"
+#include "revfile.h"
 #include "usage.h"
 
 #include <dirent.h>
@@ -45,6 +47,8 @@ void source_add(struct source *s, const char *path, char *data, size_t len)
 	f->path = xstrdup(path);
 	f->data = data;
 	f->len = len;
+	f->rf = NULL;
+	memset(&f->st, 0, sizeof(f->st));
 	source_blob_id(f->blob, data, len);
 }
 
@@ -57,6 +61,7 @@ void source_free(struct source *s)
 	for (i = 0; i < s->nfiles; i++) {
 		free(s->files[i].path);
 		free(s->files[i].data);
+		revfile_free(s->files[i].rf);
 	}
 	free(s->files);
 	free(s);
@@ -134,7 +139,7 @@ static int read_whole(const char *path, char **out, size_t *len)
 }
 
 static int read_dir(struct source *s, const char *dir, int recursive,
-		    int depth, struct strbuf *err)
+		    int depth, struct cache *cache, struct strbuf *err)
 {
 	DIR *d;
 	struct dirent *de;
@@ -165,11 +170,10 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 	for (i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
 		int is_dir = types[i] == DT_DIR, is_reg = types[i] == DT_REG;
+		struct stat st;
 
 		strbuf_addf(&path, "%s/%s", dir, names[i]);
-		if (types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
-			struct stat st;
-
+		if (cache || types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
 			if (stat(path.buf, &st)) {
 				if (errno == ELOOP) {
 					strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
@@ -183,20 +187,35 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 			is_reg = S_ISREG(st.st_mode);
 		}
 		if (is_dir) {
-			if (recursive && read_dir(s, path.buf, recursive, depth + 1, err)) {
+			if (recursive && read_dir(s, path.buf, recursive, depth + 1, cache, err)) {
 				strbuf_release(&path);
 				goto cleanup;
 			}
 		} else if (is_reg && source_is_revision_name(names[i])) {
 			char *buf;
 			size_t len;
+			struct revfile *rf = cache_lookup(cache, path.buf, &st);
 
+			if (rf) {
+				struct source_file *f;
+
+				ALLOC_GROW(s->files, s->nfiles + 1, s->alloc);
+				f = &s->files[s->nfiles++];
+				memset(f, 0, sizeof(*f));
+				f->path = xstrdup(path.buf);
+				f->rf = rf;
+				f->st = st;
+				strbuf_release(&path);
+				continue;
+			}
 			if (read_whole(path.buf, &buf, &len)) {
 				strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
 				strbuf_release(&path);
 				goto cleanup;
 			}
 			source_add(s, path.buf, buf, len);
+			if (cache)
+				s->files[s->nfiles - 1].st = st;
 		}
 		strbuf_release(&path);
 	}
@@ -209,19 +228,26 @@ cleanup:
 	return ret;
 }
 
-int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
-		    int recursive, struct strbuf *err)
+int source_worktree_cached(struct source **out, char *const *dirs,
+			   size_t ndirs, int recursive, struct cache *cache,
+			   struct strbuf *err)
 {
 	struct source *s = xcalloc(1, sizeof(*s));
 	size_t i;
 
 	*out = NULL;
 	for (i = 0; i < ndirs; i++) {
-		if (read_dir(s, dirs[i], recursive, 0, err)) {
+		if (read_dir(s, dirs[i], recursive, 0, cache, err)) {
 			source_free(s);
 			return -1;
 		}
 	}
 	*out = s;
 	return 0;
+}
+
+int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
+		    int recursive, struct strbuf *err)
+{
+	return source_worktree_cached(out, dirs, ndirs, recursive, NULL, err);
 }

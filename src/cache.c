@@ -1,0 +1,447 @@
+/*
+ * cache: a file of parsed revision headers, keyed by stat data. See
+ * cache.h for the rules that keep it from ever being wrong. The format:
+ *
+ *   "DBMIGC1\n", u64 written-at (ns), u32 count, entries, then the 40-hex
+ *   SHA-1 (as a git blob id) of everything before it.
+ *
+ * Integers are little-endian; strings are a u32 length (0xffffffff for
+ * NULL) and the bytes.
+ */
+#include "cache.h"
+#include "source.h"
+#include "usage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAGIC "DBMIGC1\n"
+
+struct entry {
+	char *path;
+	uint64_t key[5];
+	char *blob;     /* serialised header */
+	size_t len;
+	int used;
+};
+
+struct cache {
+	char *file;
+	uint64_t written_ns;
+	struct entry *v;
+	size_t n, alloc;
+	size_t nsorted;     /* v[0..nsorted) is sorted by path */
+	int dirty;
+};
+
+static void stat_key(uint64_t key[5], const struct stat *st)
+{
+	key[0] = (uint64_t)st->st_size;
+	key[1] = (uint64_t)st->st_mtim.tv_sec * 1000000000ULL + (uint64_t)st->st_mtim.tv_nsec;
+	key[2] = (uint64_t)st->st_ctim.tv_sec * 1000000000ULL + (uint64_t)st->st_ctim.tv_nsec;
+	key[3] = (uint64_t)st->st_ino;
+	key[4] = (uint64_t)st->st_dev;
+}
+
+/* ------------------------------------------------------------------ */
+/* Encoding                                                            */
+
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	unsigned char b[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	strbuf_add(sb, b, 8);
+}
+
+static void put_u32(struct strbuf *sb, uint32_t v)
+{
+	unsigned char b[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	strbuf_add(sb, b, 4);
+}
+
+static void put_str(struct strbuf *sb, const char *s)
+{
+	if (!s) {
+		put_u32(sb, 0xffffffffu);
+		return;
+	}
+	put_u32(sb, (uint32_t)strlen(s));
+	strbuf_addstr(sb, s);
+}
+
+static void put_strv(struct strbuf *sb, char *const *v, size_t n)
+{
+	size_t i;
+
+	put_u32(sb, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		put_str(sb, v[i]);
+}
+
+struct reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static uint64_t get_u64(struct reader *r)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (r->end - r->p < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)r->p[i] << (8 * i);
+	r->p += 8;
+	return v;
+}
+
+static uint32_t get_u32(struct reader *r)
+{
+	uint32_t v = 0;
+	int i;
+
+	if (r->end - r->p < 4) {
+		r->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < 4; i++)
+		v |= (uint32_t)r->p[i] << (8 * i);
+	r->p += 4;
+	return v;
+}
+
+static char *get_str(struct reader *r)
+{
+	uint32_t n = get_u32(r);
+	char *s;
+
+	if (r->bad || n == 0xffffffffu)
+		return NULL;
+	if ((size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	s = xstrndup((const char *)r->p, n);
+	r->p += n;
+	return s;
+}
+
+static char **get_strv(struct reader *r, size_t *n)
+{
+	uint32_t count = get_u32(r), i;
+	char **v;
+
+	*n = 0;
+	if (r->bad || !count)
+		return NULL;
+	if (count > (uint32_t)(r->end - r->p) / 4) {
+		r->bad = 1;
+		return NULL;
+	}
+	v = xcalloc(count, sizeof(char *));
+	for (i = 0; i < count && !r->bad; i++) {
+		v[i] = get_str(r);
+		if (!v[i])
+			r->bad = 1;
+	}
+	*n = count;
+	return v;
+}
+
+static void encode(struct strbuf *sb, const struct revfile *rf)
+{
+	put_u32(sb, (uint32_t)rf->kind);
+	put_str(sb, rf->revision);
+	put_strv(sb, rf->down_revision, rf->ndown);
+	put_strv(sb, rf->branch_labels, rf->nlabels);
+	put_strv(sb, rf->depends_on, rf->ndeps);
+	put_strv(sb, rf->squashes, rf->nsquashes);
+	put_str(sb, rf->message);
+	put_str(sb, rf->create_date);
+	put_str(sb, rf->doc);
+	put_u32(sb, (uint32_t)rf->transactional);
+	put_u32(sb, rf->upgrade_line);
+	put_u32(sb, rf->downgrade_line);
+	put_u32(sb, rf->revision_line);
+	put_u32(sb, rf->down_line);
+	put_u32(sb, rf->deps_line);
+	put_u32(sb, rf->labels_line);
+}
+
+static struct revfile *decode(const char *buf, size_t len)
+{
+	struct reader r = { (const unsigned char *)buf, (const unsigned char *)buf + len, 0 };
+	struct revfile *rf = xcalloc(1, sizeof(*rf));
+
+	rf->kind = (enum revfile_kind)get_u32(&r);
+	rf->revision = get_str(&r);
+	rf->down_revision = get_strv(&r, &rf->ndown);
+	rf->branch_labels = get_strv(&r, &rf->nlabels);
+	rf->depends_on = get_strv(&r, &rf->ndeps);
+	rf->squashes = get_strv(&r, &rf->nsquashes);
+	rf->message = get_str(&r);
+	rf->create_date = get_str(&r);
+	rf->doc = get_str(&r);
+	rf->transactional = (int)get_u32(&r);
+	rf->upgrade_line = get_u32(&r);
+	rf->downgrade_line = get_u32(&r);
+	rf->revision_line = get_u32(&r);
+	rf->down_line = get_u32(&r);
+	rf->deps_line = get_u32(&r);
+	rf->labels_line = get_u32(&r);
+	if (r.bad || r.p != r.end || !rf->revision ||
+	    (rf->kind != REVFILE_SQL && rf->kind != REVFILE_PY)) {
+		revfile_free(rf);
+		return NULL;
+	}
+	return rf;
+}
+
+/* ------------------------------------------------------------------ */
+/* The cache file                                                      */
+
+static int cmp_entry(const void *a, const void *b);
+
+static void load(struct cache *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct reader r;
+	char sum[41];
+	uint32_t count, i;
+
+	if (strbuf_read_file(&sb, c->file))
+		goto out;
+	if (sb.len < strlen(MAGIC) + 40 || memcmp(sb.buf, MAGIC, strlen(MAGIC)))
+		goto out;
+	source_blob_id(sum, sb.buf, sb.len - 40);
+	if (memcmp(sum, sb.buf + sb.len - 40, 40))
+		goto out;
+	r.p = (const unsigned char *)sb.buf + strlen(MAGIC);
+	r.end = (const unsigned char *)sb.buf + sb.len - 40;
+	r.bad = 0;
+	c->written_ns = get_u64(&r);
+	count = get_u32(&r);
+	for (i = 0; i < count && !r.bad; i++) {
+		struct entry e;
+		int k;
+
+		memset(&e, 0, sizeof(e));
+		e.path = get_str(&r);
+		for (k = 0; k < 5; k++)
+			e.key[k] = get_u64(&r);
+		e.len = get_u32(&r);
+		if (r.bad || !e.path || (size_t)(r.end - r.p) < e.len) {
+			free(e.path);
+			r.bad = 1;
+			break;
+		}
+		e.blob = xmalloc(e.len ? e.len : 1);
+		memcpy(e.blob, r.p, e.len);
+		r.p += e.len;
+		ALLOC_GROW(c->v, c->n + 1, c->alloc);
+		c->v[c->n++] = e;
+	}
+	if (r.bad || r.p != r.end) {
+		/* a bad cache is an empty one */
+		for (i = 0; i < c->n; i++) {
+			free(c->v[i].path);
+			free(c->v[i].blob);
+		}
+		c->n = 0;
+		c->written_ns = 0;
+	}
+	qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
+	for (i = 1; i < c->n; i++) {
+		if (!strcmp(c->v[i - 1].path, c->v[i].path)) {
+			/* duplicates: a bad cache */
+			c->written_ns = 0;
+			break;
+		}
+	}
+	c->nsorted = c->n;
+out:
+	strbuf_release(&sb);
+}
+
+struct cache *cache_open(char *const *dirs, size_t ndirs)
+{
+	const char *base = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct strbuf path = STRBUF_INIT, key = STRBUF_INIT;
+	struct cache *c;
+	char id[41];
+	size_t i;
+
+	if (getenv("DBMIG_NO_CACHE"))
+		return NULL;
+	if (base && *base)
+		strbuf_addf(&path, "%s/git-dbmig", base);
+	else if (home && *home)
+		strbuf_addf(&path, "%s/.cache/git-dbmig", home);
+	else
+		return NULL;
+	for (i = 0; i < ndirs; i++)
+		strbuf_addf(&key, "%s\n", dirs[i]);
+	source_blob_id(id, key.buf, key.len);
+	strbuf_addf(&path, "/%s", id);
+	strbuf_release(&key);
+	c = xcalloc(1, sizeof(*c));
+	c->file = strbuf_detach(&path, NULL);
+	load(c);
+	return c;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
+}
+
+/* Entries loaded from the file are sorted by path; new ones follow them. */
+static struct entry *find(struct cache *c, const char *path)
+{
+	struct entry key;
+
+	key.path = (char *)path;
+	return bsearch(&key, c->v, c->nsorted, sizeof(*c->v), cmp_entry);
+}
+
+struct revfile *cache_lookup(struct cache *c, const char *path,
+			     const struct stat *st)
+{
+	struct entry *e;
+	uint64_t key[5];
+	struct revfile *rf;
+
+	if (!c)
+		return NULL;
+	e = find(c, path);
+	if (!e)
+		return NULL;
+	stat_key(key, st);
+	if (memcmp(key, e->key, sizeof(key)) || key[1] >= c->written_ns)
+		return NULL;
+	rf = decode(e->blob, e->len);
+	if (rf)
+		e->used = 1;
+	return rf;
+}
+
+void cache_store(struct cache *c, const char *path, const struct stat *st,
+		 const struct revfile *rf)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct entry *e;
+
+	if (!c)
+		return;
+	e = find(c, path);
+	if (!e) {
+		ALLOC_GROW(c->v, c->n + 1, c->alloc);
+		e = &c->v[c->n++];
+		memset(e, 0, sizeof(*e));
+		e->path = xstrdup(path);
+	}
+	free(e->blob);
+	stat_key(e->key, st);
+	encode(&sb, rf);
+	e->len = sb.len;
+	e->blob = strbuf_detach(&sb, NULL);
+	e->used = 1;
+	c->dirty = 1;
+}
+
+static int mkdir_p(char *path)
+{
+	char *s;
+
+	for (s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+void cache_save(struct cache *c)
+{
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct timespec now;
+	char sum[41];
+	size_t i, kept = 0;
+	int fd;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++)
+		kept += c->v[i].used;
+	if (!c->dirty && kept == c->n)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	strbuf_addstr(&sb, MAGIC);
+	put_u64(&sb, (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec);
+	put_u32(&sb, (uint32_t)kept);
+	for (i = 0; i < c->n; i++) {
+		int k;
+
+		if (!c->v[i].used)
+			continue;
+		put_str(&sb, c->v[i].path);
+		for (k = 0; k < 5; k++)
+			put_u64(&sb, c->v[i].key[k]);
+		put_u32(&sb, (uint32_t)c->v[i].len);
+		strbuf_add(&sb, c->v[i].blob, c->v[i].len);
+	}
+	source_blob_id(sum, sb.buf, sb.len);
+	strbuf_add(&sb, sum, 40);
+	strbuf_addf(&tmp, "%s.%d.tmp", c->file, (int)getpid());
+	if (mkdir_p(tmp.buf))
+		goto out;
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		goto out;
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp.buf, c->file))
+		unlink(tmp.buf);
+out:
+	strbuf_release(&sb);
+	strbuf_release(&tmp);
+}
+
+void cache_free(struct cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].path);
+		free(c->v[i].blob);
+	}
+	free(c->v);
+	free(c->file);
+	free(c);
+}
