@@ -39,7 +39,7 @@ static const char template_text[] =
 	"\n"
 	"-- migrate:upgrade\n"
 	"-- Edit migrations/script.sql.mako to change what new revisions start with.\n"
-	"-- Values given with -x KEY=VALUE replace ${'$'}{x.KEY} (or ${'$'}{x.KEY:-default}).\n"
+	"-- Values given with -x KEY=VALUE reach the bodies as placeholders (see README.md).\n"
 	"\n"
 	"-- migrate:downgrade\n";
 
