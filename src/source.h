@@ -69,6 +69,16 @@ int source_git_select(struct source **out, const char *at, char *const *dirs,
 		      void *want_data, struct strbuf *err);
 
 /*
+ * source_git() in two steps: list the files (path and blob id, data
+ * NULL) without reading a blob, then read the bytes of every file whose
+ * data is still NULL. A caller that can decide from the blob ids alone
+ * (check's cache of its last passing run) stops after the first.
+ */
+int source_git_list(struct source **out, const char *at, char *const *dirs,
+		    size_t ndirs, int recursive, struct strbuf *err);
+int source_git_fill(struct source *s, struct strbuf *err);
+
+/*
  * Open the repository the way git would for this process: $GIT_DIR and
  * $GIT_WORK_TREE when set (git exports them to hooks; libgit2 1.5's
  * GIT_REPOSITORY_OPEN_FROM_ENV refuses GIT_WORK_TREE), else a search
@@ -86,9 +96,16 @@ int source_git_repo_open(struct git_repository **out, struct strbuf *err);
  * else the upstream of the current branch. *out is NULL when there is
  * none: no repository, a detached or unborn HEAD, no upstream, or an
  * upstream that has not been fetched. A configured ref that names no
- * commit is an error. *out belongs to the caller.
+ * commit is an error. *out belongs to the caller; id (when not NULL)
+ * gets the commit it names, as 40 hex digits.
  */
-int source_git_protected_ref(char **out, struct strbuf *err);
+int source_git_protected_ref(char **out, char id[41], struct strbuf *err);
+
+/*
+ * "<git folder>/<name>", a place for git-dbmig's own files in the
+ * repository (per worktree). Returns SOURCE_NO_REPO outside one.
+ */
+int source_git_path(char **out, const char *name, struct strbuf *err);
 
 /*
  * The folder git runs this repository's hooks from: core.hooksPath when
@@ -97,6 +114,13 @@ int source_git_protected_ref(char **out, struct strbuf *err);
  * SOURCE_NO_REPO outside a repository. *out belongs to the caller.
  */
 int source_git_hooks_dir(char **out, struct strbuf *err);
+
+/*
+ * Look in git history (first parents from HEAD) for the commit that
+ * removed the revision file of id; on success append an explanation to
+ * out and return 1, else 0. Outside a repository: 0.
+ */
+int source_git_find_removed(struct strbuf *out, const char *id);
 
 void source_add(struct source *s, const char *path, char *data, size_t len);
 void source_free(struct source *s);

@@ -33,6 +33,7 @@ PYTHON=/usr/bin/python3
 
 BIN_DIR="$SRC_ROOT/build/test-bin"
 mkdir -p "$BIN_DIR"
+rm -f "$BIN_DIR/git-dbmig"
 if [ "${DBMIG_TEST_VALGRIND:-}" = 1 ]; then
 	cat >"$BIN_DIR/git-dbmig" <<VG
 #!/bin/sh

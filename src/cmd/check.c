@@ -1,15 +1,61 @@
 /*
  * cmd/check.c: "check" validates the revision graph (SPEC 6): every file
  * parses, every down_revision and depends_on names a revision, no cycle,
- * no duplicate id or label, no branch label with two heads, and every
- * file name carries its id when file_template puts it there. With
- * --staged it checks the index, which is what the pre-commit hook runs.
+ * no duplicate id or label, no branch label with two heads, every file
+ * name carries its id when file_template puts it there, and no file of a
+ * revision that the protected ref already has was changed (squash
+ * excepted). With --staged it checks the index git hands the hook
+ * (GIT_INDEX_FILE), which is what the pre-commit hook runs.
+ *
+ * It loads the files itself rather than through project_load_graph() so
+ * that it keeps their bytes (to point at the first changed line) and can
+ * name file and line for the duplicate and cycle errors, which the graph
+ * reports without a line. Every failure is one "file:line: what" reason.
+ * A passing --staged run is remembered (see "The last passing --staged
+ * run"), so that the hook costs little on commits that leave the
+ * revision files alone.
  */
 #include "cmd/cmd.h"
+#include "revfile.h"
+#include "source.h"
 #include "usage.h"
 
+#include "version.h"
+
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct checked {
+	struct project *p;
+	struct source *src;      /* the files, in source order */
+	char **shown;            /* per file: the path shown in messages */
+	const char **ids;        /* per file: its revision id (owned by g) */
+	struct graph *g;
+	char *ref;               /* the protected ref, or NULL */
+	char ref_id[41];         /* what it names */
+	char *cache_path;        /* --staged: the cache of the last passing run */
+	char cache_key[41];      /* "" when nothing may be cached */
+};
+
+static void checked_release(struct checked *c)
+{
+	size_t i;
+
+	if (c->shown) {
+		for (i = 0; i < c->src->nfiles; i++)
+			free(c->shown[i]);
+		free(c->shown);
+	}
+	free(c->ids);
+	free(c->ref);
+	free(c->cache_path);
+	graph_free(c->g);
+	source_free(c->src);
+	project_free(c->p);
+}
 
 static const char *base_name(const char *path)
 {
@@ -18,12 +64,505 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+static unsigned line_or(unsigned line, unsigned def)
+{
+	return line ? line : def;
+}
+
+/* ------------------------------------------------------------------ */
+/* Duplicates and cycles, with file and line                          */
+
+struct named {
+	const char *name;
+	size_t file;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->file < y->file ? -1 : x->file > y->file;
+}
+
+static const struct named *find_named(const struct named *v, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v[mid].name, name);
+
+		if (!c) {
+			while (mid > 0 && !strcmp(v[mid - 1].name, name))
+				mid--;
+			return &v[mid];
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Duplicate ids and labels, a label that is also an id, and cycles
+ * through down_revision and depends_on. Edges to names that do not exist
+ * are skipped here: graph_build() reports them with their line.
+ */
+static int precheck(struct revfile **rf, char **shown, size_t n, struct strbuf *err)
+{
+	struct named *ids = xcalloc(n ? n : 1, sizeof(*ids)), *labels = NULL;
+	size_t nlabels = 0, alloc = 0, i, j;
+	int **edges = NULL;
+	size_t *nedges = NULL;
+	unsigned char *color = NULL;
+	size_t *stack = NULL, *pos = NULL;
+	int ret = -1;
+
+	for (i = 0; i < n; i++) {
+		ids[i].name = rf[i]->revision;
+		ids[i].file = i;
+		for (j = 0; j < rf[i]->nlabels; j++) {
+			ALLOC_GROW(labels, nlabels + 1, alloc);
+			labels[nlabels].name = rf[i]->branch_labels[j];
+			labels[nlabels].file = i;
+			nlabels++;
+		}
+	}
+	qsort(ids, n, sizeof(*ids), cmp_named);
+	qsort(labels, nlabels, sizeof(*labels), cmp_named);
+	for (i = 1; i < n; i++) {
+		if (!strcmp(ids[i].name, ids[i - 1].name)) {
+			size_t a = ids[i - 1].file, b = ids[i].file;
+
+			strbuf_addf(err, "%s:%u: revision '%s' is present more than once (also in %s:%u)",
+				    shown[b], rf[b]->revision_line, ids[i].name,
+				    shown[a], rf[a]->revision_line);
+			goto cleanup;
+		}
+	}
+	for (i = 0; i < nlabels; i++) {
+		size_t b = labels[i].file;
+		const struct named *id = find_named(ids, n, labels[i].name);
+
+		if (i > 0 && !strcmp(labels[i].name, labels[i - 1].name)) {
+			size_t a = labels[i - 1].file;
+
+			strbuf_addf(err, "%s:%u: branch label '%s' of revision %s is already used by revision %s (%s:%u)",
+				    shown[b], rf[b]->labels_line, labels[i].name, rf[b]->revision,
+				    rf[a]->revision, shown[a], rf[a]->labels_line);
+			goto cleanup;
+		}
+		if (id) {
+			strbuf_addf(err, "%s:%u: branch label '%s' of revision %s is also a revision id (%s:%u)",
+				    shown[b], rf[b]->labels_line, labels[i].name, rf[b]->revision,
+				    shown[id->file], rf[id->file]->revision_line);
+			goto cleanup;
+		}
+	}
+
+	/*
+	 * Edges: down_revisions first, then depends_on (an id or a label).
+	 * A negative entry -(k+1) marks a depends_on edge to file k.
+	 */
+	edges = xcalloc(n ? n : 1, sizeof(*edges));
+	nedges = xcalloc(n ? n : 1, sizeof(*nedges));
+	for (i = 0; i < n; i++) {
+		edges[i] = xmalloc((rf[i]->ndown + rf[i]->ndeps + 1) * sizeof(int));
+		for (j = 0; j < rf[i]->ndown; j++) {
+			const struct named *d = find_named(ids, n, rf[i]->down_revision[j]);
+
+			if (d)
+				edges[i][nedges[i]++] = (int)d->file;
+		}
+		for (j = 0; j < rf[i]->ndeps; j++) {
+			const struct named *d = find_named(ids, n, rf[i]->depends_on[j]);
+
+			if (!d)
+				d = find_named(labels, nlabels, rf[i]->depends_on[j]);
+			if (d)
+				edges[i][nedges[i]++] = -(int)d->file - 1;
+		}
+	}
+	/* Depth-first search in id order; a grey target closes a cycle. */
+	color = xcalloc(n ? n : 1, 1);
+	stack = xmalloc((n ? n : 1) * sizeof(*stack));
+	pos = xcalloc(n ? n : 1, sizeof(*pos));
+	for (i = 0; i < n; i++) {
+		size_t root = ids[i].file, depth = 0;
+
+		if (color[root])
+			continue;
+		stack[depth++] = root;
+		color[root] = 1;
+		pos[root] = 0;
+		while (depth) {
+			size_t v = stack[depth - 1];
+			int e, dep;
+			size_t t;
+
+			if (pos[v] == nedges[v]) {
+				color[v] = 2;
+				depth--;
+				continue;
+			}
+			e = edges[v][pos[v]++];
+			dep = e < 0;
+			t = dep ? (size_t)(-e - 1) : (size_t)e;
+			if (t == v) {
+				strbuf_addf(err, "%s:%u: %s is detected in revisions (%s)",
+					    shown[v], dep ? line_or(rf[v]->deps_line, rf[v]->revision_line)
+							  : line_or(rf[v]->down_line, rf[v]->revision_line),
+					    dep ? "Dependency self-loop" : "Self-loop", rf[v]->revision);
+				goto cleanup;
+			}
+			if (color[t] == 1) {
+				size_t k = depth, m;
+				int any_dep = dep;
+
+				while (k > 0 && stack[k - 1] != t)
+					k--;
+				/* the edges taken from stack[k-1] .. v */
+				for (m = k - 1; m + 1 < depth; m++)
+					if (edges[stack[m]][pos[stack[m]] - 1] < 0)
+						any_dep = 1;
+				strbuf_addf(err, "%s:%u: %s is detected in revisions (",
+					    shown[v], dep ? line_or(rf[v]->deps_line, rf[v]->revision_line)
+							  : line_or(rf[v]->down_line, rf[v]->revision_line),
+					    any_dep ? "Dependency cycle" : "Cycle");
+				for (m = k - 1; m < depth; m++)
+					strbuf_addf(err, "%s%s", m + 1 > k ? ", " : "", rf[stack[m]]->revision);
+				strbuf_addstr(err, ")");
+				goto cleanup;
+			}
+			if (!color[t]) {
+				color[t] = 1;
+				pos[t] = 0;
+				stack[depth++] = t;
+			}
+		}
+	}
+	ret = 0;
+cleanup:
+	if (edges)
+		for (i = 0; i < n; i++)
+			free(edges[i]);
+	free(edges);
+	free(nedges);
+	free(color);
+	free(stack);
+	free(pos);
+	free(ids);
+	free(labels);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The last passing --staged run                                       */
+
+/*
+ * The hook runs "check --staged" before every commit, and most commits
+ * do not touch a revision file. The result of a passing run is kept in
+ * <git folder>/dbmig-check-cache under a key made of everything it
+ * depends on: this binary (size and mtime), the config file's bytes and
+ * the settings read from it, every staged revision file's path and blob
+ * id, and the commit the protected ref names. The same key gives the
+ * same answer without reading a blob. Any other key, or DBMIG_NO_CACHE,
+ * runs the whole check. Failures are never cached.
+ */
+#define CHECK_CACHE "dbmig-check-cache"
+
+static void make_cache_key(struct checked *c)
+{
+	struct strbuf sb = STRBUF_INIT, ini = STRBUF_INIT;
+	struct stat st;
+	size_t i;
+
+	c->cache_key[0] = '\0';
+	if (getenv("DBMIG_NO_CACHE") || stat("/proc/self/exe", &st) ||
+	    strbuf_read_file(&ini, c->p->ini_path))
+		goto cleanup;
+	strbuf_addf(&sb, "git-dbmig check --staged, cache 1\n%s\n%lld %lld.%09ld\n",
+		    DBMIG_VERSION, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		    (long)st.st_mtim.tv_nsec);
+	strbuf_addf(&sb, "%s\n%s\n%s\n%d\n%s\n%zu\n", c->p->ini_path, c->p->here,
+		    c->p->opts->name, c->p->recursive, c->p->file_template, ini.len);
+	strbuf_add(&sb, ini.buf, ini.len);
+	for (i = 0; i < c->p->nlocations; i++)
+		strbuf_addf(&sb, "\nlocation %s", c->p->locations[i]);
+	strbuf_addf(&sb, "\nprotected %s %s\n", c->ref ? c->ref : "-", c->ref_id);
+	for (i = 0; i < c->src->nfiles; i++)
+		strbuf_addf(&sb, "%s %s\n", c->src->files[i].blob, c->src->files[i].path);
+	source_blob_id(c->cache_key, sb.buf, sb.len);
+cleanup:
+	strbuf_release(&sb);
+	strbuf_release(&ini);
+}
+
+/* 1 when the cache holds a passing run with this key; prints its summary. */
+static int cache_hit(struct checked *c)
+{
+	struct strbuf sb = STRBUF_INIT, ignore = STRBUF_INIT;
+	int hit = 0;
+
+	make_cache_key(c);
+	if (!c->cache_key[0] || source_git_path(&c->cache_path, CHECK_CACHE, &ignore))
+		goto cleanup;
+	if (strbuf_read_file(&sb, c->cache_path) || sb.len < 42 ||
+	    strncmp(sb.buf, c->cache_key, 40) || sb.buf[40] != ' ')
+		goto cleanup;
+	hit = 1;
+	if (!c->p->opts->quiet)
+		fputs(sb.buf + 41, stdout);
+cleanup:
+	strbuf_release(&sb);
+	strbuf_release(&ignore);
+	return hit;
+}
+
+/* Remember a passing run; a cache that cannot be written is no error. */
+static void cache_store(struct checked *c, const char *summary)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *f;
+
+	if (!c->cache_path || !c->cache_key[0])
+		return;
+	strbuf_addf(&tmp, "%s.tmp", c->cache_path);
+	f = fopen(tmp.buf, "w");
+	if (f) {
+		int bad = fprintf(f, "%s %s", c->cache_key, summary) < 0;
+
+		if (fclose(f) || bad || rename(tmp.buf, c->cache_path))
+			unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                             */
+
+/*
+ * Read the files. Returns 1 instead of reading any blob when the staged
+ * files are those of the last passing run (see the cache below).
+ */
+static int load(struct checked *c, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct graph_input *in = NULL;
+	struct revfile **rf = NULL;
+	char cwd[PATH_MAX];
+	size_t i, n = 0, cwdlen = 0;
+	int ret = -1;
+
+	if (ctx->opts->staged && !ctx->opts->at) {
+		if (source_git_list(&c->src, NULL, c->p->locations, c->p->nlocations,
+				    c->p->recursive, err))
+			return -1;
+		if (cache_hit(c))
+			return 1;
+		if (source_git_fill(c->src, err))
+			return -1;
+	} else if (ctx->opts->at) {
+		if (source_git(&c->src, ctx->opts->at, c->p->locations, c->p->nlocations,
+			       c->p->recursive, err))
+			return -1;
+	} else if (source_worktree(&c->src, c->p->locations, c->p->nlocations,
+				   c->p->recursive, err)) {
+		return -1;
+	}
+	if (getcwd(cwd, sizeof(cwd)))
+		cwdlen = strlen(cwd);
+	c->shown = xcalloc(c->src->nfiles + 1, sizeof(*c->shown));
+	c->ids = xcalloc(c->src->nfiles + 1, sizeof(*c->ids));
+	rf = xcalloc(c->src->nfiles + 1, sizeof(*rf));
+	for (i = 0; i < c->src->nfiles; i++) {
+		const char *path = c->src->files[i].path;
+
+		if (cwdlen && !strncmp(path, cwd, cwdlen) && path[cwdlen] == '/')
+			path += cwdlen + 1;
+		c->shown[i] = xstrdup(path);
+	}
+	for (n = 0; n < c->src->nfiles; n++) {
+		struct source_file *f = &c->src->files[n];
+
+		if (revfile_parse(&rf[n], c->shown[n], f->data, f->len, err))
+			goto cleanup;
+		c->ids[n] = rf[n]->revision;
+	}
+	if (precheck(rf, c->shown, n, err))
+		goto cleanup;
+	in = xcalloc(n + 1, sizeof(*in));
+	for (i = 0; i < n; i++) {
+		in[i].rf = rf[i];
+		in[i].path = xstrdup(c->shown[i]);
+		memcpy(in[i].blob, c->src->files[i].blob, sizeof(in[i].blob));
+	}
+	n = 0; /* the graph owns them now, also on failure */
+	ret = graph_build(&c->g, in, c->src->nfiles, err);
+cleanup:
+	for (i = 0; i < n; i++)
+		revfile_free(rf[i]);
+	free(rf);
+	free(in);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The protected ref                                                   */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct blobset {
+	const char **blobs;
+	size_t n;
+};
+
+/* Read from the protected ref only the files whose bytes we do not have. */
+static int want_unknown_blob(const char *path, const char *blob, void *data)
+{
+	const struct blobset *set = data;
+
+	return !bsearch(&blob, set->blobs, set->n, sizeof(*set->blobs), cmp_str);
+}
+
+/* 1-based number of the first line where a and b differ. */
+static unsigned first_diff_line(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i, n = alen < blen ? alen : blen;
+	unsigned line = 1;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		if (a[i] == '\n')
+			line++;
+	return line;
+}
+
+static int same_squashes(const struct revfile *a, const struct revfile *b)
+{
+	size_t i;
+
+	if (a->nsquashes != b->nsquashes)
+		return 0;
+	for (i = 0; i < a->nsquashes; i++)
+		if (strcmp(a->squashes[i], b->squashes[i]))
+			return 0;
+	return 1;
+}
+
+/* Current file at the repository path "path", or -1. */
+static long file_at(const struct checked *c, const char *path)
+{
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < c->src->nfiles; i++) {
+		const char *p = c->src->files[i].path;
+		size_t m = strlen(p);
+
+		if (!strcmp(p, path) ||
+		    (p[0] == '/' && m > n && p[m - n - 1] == '/' && !strcmp(p + m - n, path)))
+			return (long)i;
+	}
+	return -1;
+}
+
+static long file_of_id(const struct checked *c, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < c->src->nfiles; i++)
+		if (!strcmp(c->ids[i], id))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * A revision file that the protected ref has must keep its bytes: found
+ * by revision id (so a renamed and edited file is caught) or else by
+ * path (a file rewritten to hold another revision). Removing files is
+ * allowed (the seed's workflow removes applied scripts), and so is a
+ * squash: the new file lists the folded-away ids in "squashes:", a list
+ * the protected version did not have yet.
+ */
+static int check_protected(struct checked *c, struct strbuf *err)
+{
+	struct blobset set = { NULL, 0 };
+	struct source *old = NULL;
+	const char *ref = c->ref;
+	size_t i;
+	int ret = -1;
+
+	if (!ref)
+		return 0;
+	set.blobs = xcalloc(c->src->nfiles + 1, sizeof(*set.blobs));
+	for (i = 0; i < c->src->nfiles; i++)
+		set.blobs[set.n++] = c->src->files[i].blob;
+	qsort(set.blobs, set.n, sizeof(*set.blobs), cmp_str);
+	if (source_git_select(&old, ref, c->p->locations, c->p->nlocations, c->p->recursive,
+			      want_unknown_blob, &set, err))
+		goto cleanup;
+	for (i = 0; i < old->nfiles; i++) {
+		const struct source_file *of = &old->files[i];
+		struct strbuf ignore = STRBUF_INIT;
+		struct revfile *orf = NULL;
+		const struct revfile *crf;
+		const struct source_file *cf;
+		long k = -1;
+		int r;
+
+		if (revfile_parse(&orf, of->path, of->data, of->len, &ignore))
+			orf = NULL; /* broken there: match by path alone */
+		strbuf_release(&ignore);
+		if (orf)
+			k = file_of_id(c, orf->revision);
+		if (k < 0)
+			k = file_at(c, of->path);
+		if (k < 0) {
+			revfile_free(orf);
+			continue; /* removed: allowed */
+		}
+		cf = &c->src->files[k];
+		r = graph_find(c->g, c->ids[k]);
+		crf = c->g->revs[r].rf;
+		if (crf->nsquashes && (!orf || !same_squashes(crf, orf))) {
+			revfile_free(orf);
+			continue; /* a squash rewrites on purpose */
+		}
+		if (orf && !strcmp(orf->revision, crf->revision)) {
+			int renamed = file_at(c, of->path) != k;
+
+			strbuf_addf(err, "%s:%u: revision '%s' is already in %s%s%s; its file must not change (add a new revision, or fold with 'git dbmig squash')",
+				    c->shown[k], first_diff_line(of->data, of->len, cf->data, cf->len),
+				    crf->revision, ref, renamed ? " as " : "", renamed ? of->path : "");
+		} else
+			strbuf_addf(err, "%s:%u: file holds revision '%s' where %s has revision '%s'; a file the protected ref has must not be rewritten (add a new file instead)",
+				    c->shown[k], line_or(crf->revision_line, 1), crf->revision, ref,
+				    orf ? orf->revision : "(unparsable)");
+		revfile_free(orf);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	source_free(old);
+	free(set.blobs);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+
 int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
 {
-	struct project *p = NULL;
+	struct checked c = { 0 };
+	struct strbuf summary = STRBUF_INIT;
 	const struct graph *g;
 	size_t i, k;
-	int ret = -1;
+	int r, ret = -1;
 
 	for (i = 1; i < (size_t)argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
@@ -36,15 +575,27 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		}
 		return opt_unknown(argv[0], argv[i], err);
 	}
-	if (cmd_setup(ctx, &p, err))
+	if (ctx->opts->at && ctx->opts->staged) {
+		strbuf_addstr(err, "--at and --staged cannot be used together");
 		return -1;
-	g = p->graph;
-	if (strstr(p->file_template, "%(rev)s")) {
+	}
+	if (project_open(&c.p, ctx->opts, err) ||
+	    source_git_protected_ref(&c.ref, c.ref_id, err))
+		goto cleanup;
+	r = load(&c, ctx, err);
+	if (r > 0) {
+		ret = 0; /* the last passing run, same inputs */
+		goto cleanup;
+	}
+	if (r < 0)
+		goto cleanup;
+	g = c.g;
+	if (strstr(c.p->file_template, "%(rev)s")) {
 		for (i = 0; i < g->nr; i++) {
 			if (!strstr(base_name(g->revs[i].path), g->revs[i].id)) {
 				strbuf_addf(err, "%s:%u: file name does not carry its revision id '%s' (file_template is '%s')",
 					    g->revs[i].path, g->revs[i].rf->revision_line,
-					    g->revs[i].id, p->file_template);
+					    g->revs[i].id, c.p->file_template);
 				goto cleanup;
 			}
 		}
@@ -65,9 +616,11 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 			}
 		}
 		if (n > 1) {
-			strbuf_addf(err, "%s: branch label '%s' has %zu heads: %s; merge them with 'git dbmig merge -m \"merge %s\"%s'",
-				    g->revs[first].path, g->labels[k].name, n, heads.buf,
-				    g->labels[k].name, args.buf);
+			const struct revfile *rf = g->revs[first].rf;
+
+			strbuf_addf(err, "%s:%u: branch label '%s' has %zu heads: %s; merge them with 'git dbmig merge -m \"merge %s\"%s'",
+				    g->revs[first].path, line_or(rf->down_line, rf->revision_line),
+				    g->labels[k].name, n, heads.buf, g->labels[k].name, args.buf);
 			strbuf_release(&heads);
 			strbuf_release(&args);
 			goto cleanup;
@@ -75,10 +628,16 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		strbuf_release(&heads);
 		strbuf_release(&args);
 	}
-	if (!p->opts->quiet)
-		printf("%zu revisions, %zu heads, %zu branch labels: OK\n", g->nr, g->nheads, g->nlabels);
+	if (check_protected(&c, err))
+		goto cleanup;
+	strbuf_addf(&summary, "%zu revisions, %zu heads, %zu branch labels: OK\n",
+		    g->nr, g->nheads, g->nlabels);
+	if (!c.p->opts->quiet)
+		fputs(summary.buf, stdout);
+	cache_store(&c, summary.buf);
 	ret = 0;
 cleanup:
-	project_free(p);
+	strbuf_release(&summary);
+	checked_release(&c);
 	return ret;
 }

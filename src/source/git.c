@@ -4,6 +4,10 @@
  * is the one git hands a hook: GIT_INDEX_FILE when set (git commit -a and
  * git commit <paths> use a temporary index), else the repository's.
  * Folders are given as absolute paths and mapped into the repository.
+ * The repository is found as git finds it for a hook ($GIT_DIR and
+ * $GIT_WORK_TREE first), and the protected ref that check compares
+ * against is looked up here, so that only source/ and dbrefs.c talk to
+ * libgit2.
  */
 #include "source.h"
 #include "usage.h"
@@ -12,6 +16,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void lg2_error(struct strbuf *err, const char *what)
 {
@@ -45,28 +50,79 @@ static char *relative_to(const char *workdir, const char *dir)
 	return xstrdup(d + n + 1);
 }
 
-static int add_blob(struct source *s, git_repository *repo, const git_oid *oid,
-		    const char *path, struct strbuf *err)
+/* Add a file; data may be NULL (listed, not read yet). */
+static void add_file(struct source *s, const char *path, char *data, size_t len,
+		     const git_oid *oid)
 {
-	git_blob *blob = NULL;
-	size_t len;
-	char *data;
+	struct source_file *f;
 
-	if (git_blob_lookup(&blob, repo, oid)) {
+	ALLOC_GROW(s->files, s->nfiles + 1, s->alloc);
+	f = &s->files[s->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->path = xstrdup(path);
+	f->data = data;
+	f->len = len;
+	git_oid_tostr(f->blob, sizeof(f->blob), oid);
+}
+
+/*
+ * Read one blob straight from the object database: no object cache (a
+ * hook reads ten thousand blobs once each) and no second hash, since git
+ * already names the bytes.
+ */
+static int read_blob(char **data, size_t *len, git_odb *odb, const git_oid *oid,
+		     const char *path, struct strbuf *err)
+{
+	git_odb_object *obj = NULL;
+
+	if (git_odb_read(&obj, odb, oid)) {
 		lg2_error(err, path);
 		return -1;
 	}
-	len = (size_t)git_blob_rawsize(blob);
-	data = xmalloc(len + 1);
-	memcpy(data, git_blob_rawcontent(blob), len);
-	data[len] = '\0';
-	source_add(s, path, data, len);
-	git_blob_free(blob);
+	if (git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		strbuf_addf(err, "%s: not a blob", path);
+		git_odb_object_free(obj);
+		return -1;
+	}
+	*len = git_odb_object_size(obj);
+	*data = xmalloc(*len + 1);
+	memcpy(*data, git_odb_object_data(obj), *len);
+	(*data)[*len] = '\0';
+	git_odb_object_free(obj);
 	return 0;
 }
 
-static int read_tree(struct source *s, git_repository *repo, git_tree *tree,
-		     const char *prefix, int recursive, struct strbuf *err)
+static int add_blob(struct source *s, git_odb *odb, const git_oid *oid,
+		    const char *path, int list_only, struct strbuf *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+
+	if (!list_only && read_blob(&data, &len, odb, oid, path, err))
+		return -1;
+	add_file(s, path, data, len, oid);
+	return 0;
+}
+
+struct want {
+	source_want_fn fn;
+	void *data;
+	int list_only;
+};
+
+static int wanted(const struct want *w, const char *path, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (!w->fn)
+		return 1;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return w->fn(path, hex, w->data);
+}
+
+static int read_tree(struct source *s, git_repository *repo, git_odb *odb,
+		     git_tree *tree, const char *prefix, int recursive,
+		     const struct want *w, struct strbuf *err)
 {
 	size_t i, n = git_tree_entrycount(tree);
 
@@ -84,13 +140,14 @@ static int read_tree(struct source *s, git_repository *repo, git_tree *tree,
 				lg2_error(err, path.buf);
 				ret = -1;
 			} else {
-				ret = read_tree(s, repo, sub, path.buf, recursive, err);
+				ret = read_tree(s, repo, odb, sub, path.buf, recursive, w, err);
 				git_tree_free(sub);
 			}
 		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
 			   git_tree_entry_filemode(e) != GIT_FILEMODE_LINK &&
-			   source_is_revision_name(name)) {
-			ret = add_blob(s, repo, git_tree_entry_id(e), path.buf, err);
+			   source_is_revision_name(name) &&
+			   wanted(w, path.buf, git_tree_entry_id(e))) {
+			ret = add_blob(s, odb, git_tree_entry_id(e), path.buf, w->list_only, err);
 		}
 		strbuf_release(&path);
 		if (ret)
@@ -99,8 +156,9 @@ static int read_tree(struct source *s, git_repository *repo, git_tree *tree,
 	return 0;
 }
 
-static int read_index(struct source *s, git_repository *repo, git_index *idx,
-		      const char *prefix, int recursive, struct strbuf *err)
+static int read_index(struct source *s, git_odb *odb, git_index *idx,
+		      const char *prefix, int recursive, const struct want *w,
+		      struct strbuf *err)
 {
 	size_t i, n = git_index_entrycount(idx), plen = strlen(prefix);
 
@@ -121,9 +179,10 @@ static int read_index(struct source *s, git_repository *repo, git_index *idx,
 		if (slash && !recursive)
 			continue;
 		name = slash ? slash + 1 : rest;
-		if ((e->mode & 0170000) != 0100000 || !source_is_revision_name(name))
+		if ((e->mode & 0170000) != 0100000 || !source_is_revision_name(name) ||
+		    !wanted(w, e->path, &e->id))
 			continue;
-		if (add_blob(s, repo, &e->id, e->path, err))
+		if (add_blob(s, odb, &e->id, e->path, w->list_only, err))
 			return -1;
 	}
 	return 0;
@@ -132,21 +191,97 @@ static int read_index(struct source *s, git_repository *repo, git_index *idx,
 int source_git(struct source **out, const char *at, char *const *dirs,
 	       size_t ndirs, int recursive, struct strbuf *err)
 {
+	return source_git_select(out, at, dirs, ndirs, recursive, NULL, NULL, err);
+}
+
+static int select_files(struct source **out, const char *at, char *const *dirs,
+			size_t ndirs, int recursive, const struct want *wp,
+			struct strbuf *err);
+
+int source_git_select(struct source **out, const char *at, char *const *dirs,
+		      size_t ndirs, int recursive, source_want_fn want,
+		      void *want_data, struct strbuf *err)
+{
+	struct want w = { want, want_data, 0 };
+
+	return select_files(out, at, dirs, ndirs, recursive, &w, err);
+}
+
+int source_git_list(struct source **out, const char *at, char *const *dirs,
+		    size_t ndirs, int recursive, struct strbuf *err)
+{
+	struct want w = { NULL, NULL, 1 };
+
+	return select_files(out, at, dirs, ndirs, recursive, &w, err);
+}
+
+int source_git_fill(struct source *s, struct strbuf *err)
+{
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (source_git_repo_open(&repo, err))
+		return -1;
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	if (git_repository_odb(&odb, repo)) {
+		lg2_error(err, "cannot open the object database");
+		goto cleanup;
+	}
+	for (i = 0; i < s->nfiles; i++) {
+		struct source_file *f = &s->files[i];
+		git_oid oid;
+
+		if (f->data)
+			continue;
+		if (git_oid_fromstr(&oid, f->blob))
+			BUG("no blob id for %s", f->path);
+		if (read_blob(&f->data, &f->len, odb, &oid, f->path, err))
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	git_odb_free(odb);
+	git_repository_free(repo);
+	return ret;
+}
+
+static int select_files(struct source **out, const char *at, char *const *dirs,
+			size_t ndirs, int recursive, const struct want *wp,
+			struct strbuf *err)
+{
+	struct want w = *wp;
 	struct source *s = xcalloc(1, sizeof(*s));
 	git_repository *repo = NULL;
 	git_object *obj = NULL;
 	git_tree *root = NULL;
 	git_index *idx = NULL;
+	git_odb *odb = NULL;
 	const char *workdir;
 	size_t i;
 	int ret = -1;
 
 	*out = NULL;
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, ".", 0, NULL)) {
-		strbuf_addf(err, "%s needs a git repository: %s", at ? "--at" : "--staged",
-			    git_error_last() && git_error_last()->message ?
-			    git_error_last()->message : "not found");
+	{
+		struct strbuf why = STRBUF_INIT;
+
+		if (source_git_repo_open(&repo, &why)) {
+			strbuf_addf(err, "%s needs a git repository: %s",
+				    at ? "--at" : "--staged", why.buf);
+			strbuf_release(&why);
+			goto cleanup;
+		}
+		strbuf_release(&why);
+	}
+	/*
+	 * git does not re-hash what it reads from its own object store, and
+	 * for a hook reading every revision file the hash is the largest
+	 * single cost; the ids still come from the index or the tree.
+	 */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	if (git_repository_odb(&odb, repo)) {
+		lg2_error(err, "cannot open the object database");
 		goto cleanup;
 	}
 	workdir = git_repository_workdir(repo);
@@ -189,19 +324,19 @@ int source_git(struct source **out, const char *at, char *const *dirs,
 			git_tree *sub = NULL;
 
 			if (!*rel) {
-				r = read_tree(s, repo, root, rel, recursive, err);
+				r = read_tree(s, repo, odb, root, rel, recursive, &w, err);
 			} else if (git_tree_entry_bypath(&te, root, rel)) {
 				r = 0; /* the folder is not in that commit: no revisions */
 			} else if (git_tree_lookup(&sub, repo, git_tree_entry_id(te))) {
 				lg2_error(err, rel);
 				r = -1;
 			} else {
-				r = read_tree(s, repo, sub, rel, recursive, err);
+				r = read_tree(s, repo, odb, sub, rel, recursive, &w, err);
 			}
 			git_tree_free(sub);
 			git_tree_entry_free(te);
 		} else {
-			r = read_index(s, repo, idx, rel, recursive, err);
+			r = read_index(s, odb, idx, rel, recursive, &w, err);
 		}
 		free(rel);
 		if (r)
@@ -212,9 +347,247 @@ int source_git(struct source **out, const char *at, char *const *dirs,
 	ret = 0;
 cleanup:
 	source_free(s);
+	git_odb_free(odb);
 	git_index_free(idx);
 	git_tree_free(root);
 	git_object_free(obj);
 	git_repository_free(repo);
 	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The repository and the protected ref                                */
+
+int source_git_repo_open(struct git_repository **out, struct strbuf *err)
+{
+	const char *gitdir = getenv("GIT_DIR"), *worktree = getenv("GIT_WORK_TREE");
+	git_repository *repo = NULL;
+	char cwd[PATH_MAX];
+
+	*out = NULL;
+	git_libgit2_init();
+	if (!getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, ".");
+	if (gitdir && *gitdir) {
+		if (git_repository_open_ext(&repo, gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL)) {
+			strbuf_addf(err, "GIT_DIR '%s' is not a git repository", gitdir);
+			return SOURCE_NO_REPO;
+		}
+	} else if (git_repository_open_ext(&repo, ".", 0, getenv("GIT_CEILING_DIRECTORIES"))) {
+		strbuf_addf(err, "not a git repository (or any of the parent directories): %s", cwd);
+		return SOURCE_NO_REPO;
+	}
+	if (worktree && *worktree) {
+		if (git_repository_set_workdir(repo, worktree, 0)) {
+			lg2_error(err, worktree);
+			git_repository_free(repo);
+			return -1;
+		}
+	} else if (gitdir && *gitdir && !git_repository_is_bare(repo)) {
+		/*
+		 * git's rule for GIT_DIR without GIT_WORK_TREE: core.worktree
+		 * if set, else the current folder is the top of the work tree.
+		 * libgit2 would take the git folder's parent instead.
+		 */
+		git_config *cfg = NULL;
+		git_buf wt = GIT_BUF_INIT;
+		int has = 0;
+
+		if (!git_repository_config_snapshot(&cfg, repo))
+			has = !git_config_get_string_buf(&wt, cfg, "core.worktree");
+		git_buf_dispose(&wt);
+		git_config_free(cfg);
+		if (!has && git_repository_set_workdir(repo, cwd, 0)) {
+			lg2_error(err, cwd);
+			git_repository_free(repo);
+			return -1;
+		}
+	}
+	*out = repo;
+	return 0;
+}
+
+struct refspec_match {
+	const char *merge;
+	git_buf *out;
+	int found;
+};
+
+static int match_fetch_refspec(const git_config_entry *e, void *data)
+{
+	struct refspec_match *m = data;
+	git_refspec *spec = NULL;
+
+	if (m->found || git_refspec_parse(&spec, e->value, 1))
+		return 0;
+	if (git_refspec_src_matches(spec, m->merge) &&
+	    !git_refspec_transform(m->out, spec, m->merge))
+		m->found = 1;
+	git_refspec_free(spec);
+	return 0;
+}
+
+/*
+ * The remote-tracking ref of a branch's upstream, as git computes it:
+ * branch.<name>.remote and branch.<name>.merge, mapped through the
+ * remote's fetch refspecs ("." is the local repository). Done from the
+ * config rather than with git_branch_upstream_name(), whose remote lookup
+ * leaks in libgit2 1.5.1. Returns 0 and fills out, or -1 when there is
+ * no upstream.
+ */
+static int upstream_of(git_buf *out, git_config *cfg, const char *branch)
+{
+	struct strbuf key = STRBUF_INIT;
+	git_buf remote = GIT_BUF_INIT, merge = GIT_BUF_INIT;
+	const char *name;
+	int ret = -1;
+
+	if (strncmp(branch, "refs/heads/", 11))
+		return -1;
+	name = branch + 11;
+	strbuf_addf(&key, "branch.%s.remote", name);
+	if (git_config_get_string_buf(&remote, cfg, key.buf))
+		goto cleanup;
+	strbuf_setf(&key, "branch.%s.merge", name);
+	if (git_config_get_string_buf(&merge, cfg, key.buf))
+		goto cleanup;
+	if (!strcmp(remote.ptr, ".")) {
+		ret = git_buf_set(out, merge.ptr, strlen(merge.ptr)) ? -1 : 0;
+	} else {
+		struct refspec_match m = { merge.ptr, out, 0 };
+
+		strbuf_setf(&key, "remote.%s.fetch", remote.ptr);
+		git_config_get_multivar_foreach(cfg, key.buf, NULL, match_fetch_refspec, &m);
+		ret = m.found ? 0 : -1;
+	}
+cleanup:
+	git_error_clear();
+	git_buf_dispose(&remote);
+	git_buf_dispose(&merge);
+	strbuf_release(&key);
+	return ret;
+}
+
+int source_git_protected_ref(char **out, char id[41], struct strbuf *err)
+{
+	git_repository *repo = NULL;
+	git_reference *head = NULL;
+	git_object *obj = NULL;
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	struct strbuf ignore = STRBUF_INIT;
+	int r, ret = 0;
+
+	*out = NULL;
+	r = source_git_repo_open(&repo, &ignore);
+	strbuf_release(&ignore);
+	if (r)
+		return 0; /* no repository: nothing is protected */
+	if (git_repository_config_snapshot(&cfg, repo)) {
+		lg2_error(err, "cannot read the git configuration");
+		ret = -1;
+		goto cleanup;
+	}
+	r = git_config_get_string_buf(&buf, cfg, "dbmig.protectedRef");
+	if (!r) {
+		if (!*buf.ptr)
+			goto cleanup; /* explicitly turned off */
+		if (git_revparse_single(&obj, repo, buf.ptr)) {
+			strbuf_addf(err, "dbmig.protectedRef '%s' names no commit", buf.ptr);
+			ret = -1;
+			goto cleanup;
+		}
+		*out = xstrdup(buf.ptr);
+		if (id)
+			git_oid_tostr(id, 41, git_object_id(obj));
+		goto cleanup;
+	}
+	if (r != GIT_ENOTFOUND) {
+		lg2_error(err, "dbmig.protectedRef");
+		ret = -1;
+		goto cleanup;
+	}
+	/* The default: the current branch's upstream, when it exists. */
+	if (git_repository_head(&head, repo) || !git_reference_is_branch(head))
+		goto cleanup;
+	git_buf_dispose(&buf);
+	if (upstream_of(&buf, cfg, git_reference_name(head)))
+		goto cleanup;
+	if (git_revparse_single(&obj, repo, buf.ptr))
+		goto cleanup;
+	*out = xstrdup(buf.ptr);
+	if (id)
+		git_oid_tostr(id, 41, git_object_id(obj));
+cleanup:
+	git_error_clear();
+	git_object_free(obj);
+	git_reference_free(head);
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return ret;
+}
+
+int source_git_hooks_dir(char **out, struct strbuf *err)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	int r, ret = -1;
+
+	*out = NULL;
+	if ((r = source_git_repo_open(&repo, err)))
+		return r;
+	if (git_repository_config_snapshot(&cfg, repo)) {
+		lg2_error(err, "cannot read the git configuration");
+		goto cleanup;
+	}
+	r = git_config_get_path(&buf, cfg, "core.hooksPath");
+	if (!r && *buf.ptr) {
+		/* git runs hooks from the top of the work tree (a bare
+		 * repository: its git folder), so a relative path starts there */
+		const char *top = git_repository_workdir(repo);
+
+		if (buf.ptr[0] == '/')
+			top = "";
+		else if (!top)
+			top = git_repository_path(repo);
+		strbuf_addf(&sb, "%s%s", top, buf.ptr);
+	} else if (r && r != GIT_ENOTFOUND) {
+		lg2_error(err, "core.hooksPath");
+		goto cleanup;
+	} else {
+		git_buf_dispose(&buf);
+		if (git_repository_item_path(&buf, repo, GIT_REPOSITORY_ITEM_HOOKS)) {
+			lg2_error(err, "cannot find the hooks folder");
+			goto cleanup;
+		}
+		strbuf_addstr(&sb, buf.ptr);
+	}
+	while (sb.len > 1 && sb.buf[sb.len - 1] == '/')
+		strbuf_setlen(&sb, sb.len - 1);
+	*out = strbuf_detach(&sb, NULL);
+	ret = 0;
+cleanup:
+	strbuf_release(&sb);
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return ret;
+}
+
+int source_git_path(char **out, const char *name, struct strbuf *err)
+{
+	git_repository *repo = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+
+	*out = NULL;
+	if ((r = source_git_repo_open(&repo, err)))
+		return r;
+	strbuf_addf(&sb, "%s%s", git_repository_path(repo), name);
+	git_repository_free(repo);
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
 }
