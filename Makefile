@@ -7,6 +7,16 @@ prefix ?= /usr/local
 PREFIX ?= $(prefix)
 bindir ?= $(PREFIX)/bin
 mandir ?= $(PREFIX)/share/man
+# bash-completion's own folder, with its datadir moved under PREFIX (as
+# meson's pkgconfig_define does), so that PREFIX=$HOME/.local works too;
+# git's completion loads the file named git-dbmig from there.
+bashcompdir ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
+	--define-variable=datadir=$(PREFIX)/share \
+	--variable=completionsdir bash-completion 2>/dev/null)
+ifeq ($(bashcompdir),)
+override bashcompdir = $(PREFIX)/share/bash-completion/completions
+endif
+zshcompdir ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 PKGS = libgit2 sqlite3 libpq libcurl
@@ -81,6 +91,9 @@ test: check
 check: all unit
 	@cd tests && ./run-tests.sh
 
+fuzz:
+	@tests/fuzz/run.sh
+
 demo: all
 	@doc/deployment-example.sh
 
@@ -93,9 +106,15 @@ deps:
 install: all
 	install -d $(DESTDIR)$(bindir)
 	install -m 755 git-dbmig $(DESTDIR)$(bindir)/git-dbmig
+	install -d $(DESTDIR)$(mandir)/man1
+	install -m 644 doc/git-dbmig.1 $(DESTDIR)$(mandir)/man1/git-dbmig.1
+	install -d $(DESTDIR)$(bashcompdir)
+	install -m 644 completions/git-dbmig.bash $(DESTDIR)$(bashcompdir)/git-dbmig
+	install -d $(DESTDIR)$(zshcompdir)
+	install -m 644 completions/_git-dbmig $(DESTDIR)$(zshcompdir)/_git-dbmig
 
 clean:
 	rm -rf build git-dbmig
 
-.PHONY: all check-pc unit test check demo bench deps install clean
+.PHONY: all check-pc unit test check demo fuzz bench deps install clean
 -include $(OBJS:.o=.d) $(UT_OBJS:.o=.d)

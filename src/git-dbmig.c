@@ -24,13 +24,18 @@ static const struct command {
 	{ "branches", cmd_branches, "Show current branch points." },
 	{ "check", cmd_check, "Check the revision graph (the pre-commit hook runs 'check --staged')." },
 	{ "current", cmd_current, "Display the current revision for a database." },
+	{ "doctor", cmd_doctor, "Show the config, database and hook in use, and what looks wrong." },
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },
+	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot)." },
 	{ "heads", cmd_heads, "Show current available heads in the script directory." },
 	{ "history", cmd_history, "List changeset scripts in chronological order." },
+	{ "hook", cmd_hook, "Install or uninstall the pre-commit hook (hook install|uninstall)." },
 	{ "init", cmd_init, "Initialize a new scripts directory." },
 	{ "merge", cmd_merge, "Merge two revisions together. Creates a new migration file." },
+	{ "refs", cmd_refs, "Update refs/dbmig/<LABEL>: one git commit per revision." },
 	{ "revision", cmd_revision, "Create a new revision file." },
 	{ "show", cmd_show, "Show the revision(s) denoted by the given symbol." },
+	{ "squash", cmd_squash, "Fold a label's revisions after its version0 into its head." },
 	{ "stamp", cmd_stamp, "'stamp' the revision table with the given revision; don't run any migrations." },
 	{ "upgrade", cmd_upgrade, "Upgrade to a later version." },
 };
@@ -75,7 +80,11 @@ int main(int argc, const char **argv)
 	int i, ret = 1;
 
 	opts.name = "alembic";
-	git_libgit2_init();
+	/*
+	 * libgit2 is initialised where a repository is opened, not here:
+	 * its initialisation loads the TLS certificates, which costs more
+	 * than reading a small revision graph.
+	 */
 	for (i = 1; i < argc; i++) {
 		const char *v = NULL;
 		int r;
@@ -160,6 +169,5 @@ out:
 	}
 	free(opts.x);
 	strbuf_release(&err);
-	git_libgit2_shutdown();
 	return ret;
 }

@@ -331,6 +331,56 @@ static void format_ids(struct strbuf *sb, const struct graph *g,
 	}
 }
 
+/*
+ * Alembic only checks that every revision lies between a base and a
+ * head, which misses a cycle that a base and a head both reach
+ * ("r; a <r,c; b <a; c <b; d <b"). Peel off revisions with no down edge
+ * or no child left until none can go: what stays in "left" is on or
+ * between cycles. Returns 1 if anything stays.
+ */
+static int find_cycle(const struct graph *g, int deps, unsigned char *left)
+{
+	size_t *ndown = xcalloc(g->nr, sizeof(size_t));
+	size_t *nup = xcalloc(g->nr, sizeof(size_t));
+	int *work = xcalloc(g->nr, sizeof(int));
+	size_t nwork = 0, i, k;
+	int found = 0;
+
+	for (i = 0; i < g->nr; i++) {
+		const struct rev *r = &g->revs[i];
+
+		ndown[i] = deps ? r->nalldown : r->ndown;
+		nup[i] = deps ? r->nallnext : r->nnext;
+		left[i] = ndown[i] && nup[i];
+		if (!left[i])
+			work[nwork++] = (int)i;
+	}
+	while (nwork) {
+		const struct rev *r = &g->revs[work[--nwork]];
+		const int *down = deps ? r->alldown : r->down;
+		const int *up = deps ? r->allnext : r->next;
+		size_t nd = deps ? r->nalldown : r->ndown;
+		size_t nu = deps ? r->nallnext : r->nnext;
+
+		for (k = 0; k < nd; k++)
+			if (left[down[k]] && !--nup[down[k]]) {
+				left[down[k]] = 0;
+				work[nwork++] = down[k];
+			}
+		for (k = 0; k < nu; k++)
+			if (left[up[k]] && !--ndown[up[k]]) {
+				left[up[k]] = 0;
+				work[nwork++] = up[k];
+			}
+	}
+	for (i = 0; i < g->nr; i++)
+		found |= left[i];
+	free(ndown);
+	free(nup);
+	free(work);
+	return found;
+}
+
 static int detect_cycles(struct graph *g, struct strbuf *err)
 {
 	unsigned char *a = xcalloc(g->nr, 1), *b = xcalloc(g->nr, 1);
@@ -361,6 +411,13 @@ static int detect_cycles(struct graph *g, struct strbuf *err)
 		ret = -1;
 		goto cleanup;
 	}
+	if (find_cycle(g, 0, a)) {
+		strbuf_addstr(err, "Cycle is detected in revisions (");
+		format_ids(err, g, a, 1);
+		strbuf_addstr(err, ")");
+		ret = -1;
+		goto cleanup;
+	}
 
 	memset(a, 0, g->nr);
 	memset(b, 0, g->nr);
@@ -381,6 +438,11 @@ static int detect_cycles(struct graph *g, struct strbuf *err)
 	if (i < g->nr) {
 		strbuf_addstr(err, "Dependency cycle is detected in revisions (");
 		format_ids(err, g, a, 0);
+		strbuf_addstr(err, ")");
+		ret = -1;
+	} else if (find_cycle(g, 1, a)) {
+		strbuf_addstr(err, "Dependency cycle is detected in revisions (");
+		format_ids(err, g, a, 1);
 		strbuf_addstr(err, ")");
 		ret = -1;
 	}

@@ -12,6 +12,7 @@
 #include "migrate.h"
 #include "format.h"
 #include "resolve.h"
+#include "squash.h"
 #include "usage.h"
 #include "version.h"
 
@@ -139,12 +140,13 @@ static void version_table_ddl(struct strbuf *sb, const struct project *p)
 		    p->version_table);
 }
 
-static void log_table_ddl(struct strbuf *sb, const struct project *p)
+static void log_table_ddl(struct strbuf *sb, const struct project *p,
+			  const struct db_dialect *d)
 {
 	strbuf_addstr(sb, "CREATE TABLE IF NOT EXISTS ");
 	table_name(sb, p, "dbmig_log");
-	strbuf_addstr(sb, " (\n    id INTEGER PRIMARY KEY,\n    revision VARCHAR(32) NOT NULL,\n"
-		      "    direction VARCHAR(9) NOT NULL,\n    blob_id CHAR(40),\n"
+	strbuf_addf(sb, " (\n    %s,\n    revision VARCHAR(32) NOT NULL,\n", d->log_id_column);
+	strbuf_addstr(sb, "    direction VARCHAR(9) NOT NULL,\n    blob_id CHAR(40),\n"
 		      "    started_at VARCHAR(32) NOT NULL,\n    finished_at VARCHAR(32) NOT NULL,\n"
 		      "    duration_ms INTEGER NOT NULL,\n    os_user VARCHAR(64),\n"
 		      "    host VARCHAR(255),\n    tool_version VARCHAR(32)\n)");
@@ -175,7 +177,8 @@ static void rowop_sql(struct strbuf *sb, const struct project *p,
 
 /* The same statement as Alembic writes it in --sql output. */
 static void rowop_offline(struct strbuf *sb, const struct project *p,
-			  const struct graph *g, const struct rowop *o)
+			  const struct db_dialect *d, const struct graph *g,
+			  const struct rowop *o)
 {
 	const char *vt = p->version_table;
 
@@ -185,12 +188,20 @@ static void rowop_offline(struct strbuf *sb, const struct project *p,
 		table_name(sb, p, vt);
 		strbuf_addstr(sb, " (version_num) VALUES (");
 		sql_literal(sb, g->revs[o->to].id);
-		strbuf_addstr(sb, ");\n\n");
+		strbuf_addch(sb, ')');
+		if (d->sql_flags & DB_SQL_RETURNING) {
+			strbuf_addstr(sb, " RETURNING ");
+			table_name(sb, p, vt);
+			strbuf_addstr(sb, ".version_num");
+		}
+		strbuf_addstr(sb, ";\n\n");
 		break;
 	case ROW_DELETE:
 		strbuf_addstr(sb, "DELETE FROM ");
 		table_name(sb, p, vt);
-		strbuf_addf(sb, " WHERE %s.version_num = ", vt);
+		strbuf_addstr(sb, " WHERE ");
+		table_name(sb, p, vt);
+		strbuf_addstr(sb, ".version_num = ");
 		sql_literal(sb, g->revs[o->from].id);
 		strbuf_addstr(sb, ";\n\n");
 		break;
@@ -199,7 +210,9 @@ static void rowop_offline(struct strbuf *sb, const struct project *p,
 		table_name(sb, p, vt);
 		strbuf_addstr(sb, " SET version_num=");
 		sql_literal(sb, g->revs[o->to].id);
-		strbuf_addf(sb, " WHERE %s.version_num = ", vt);
+		strbuf_addstr(sb, " WHERE ");
+		table_name(sb, p, vt);
+		strbuf_addstr(sb, ".version_num = ");
 		sql_literal(sb, g->revs[o->from].id);
 		strbuf_addstr(sb, ";\n\n");
 		break;
@@ -283,15 +296,22 @@ static int plan_for(struct project *p, const struct migrate_opts *o,
 	const struct graph *g = p->graph;
 	struct spec cur = { NULL, rows->v, rows->n };
 
+	int ret = -1;
+
 	switch (o->cmd) {
 	case MIGRATE_UPGRADE:
-		return resolve_upgrade(plan, g, &cur, o->targets[0], err);
+		ret = resolve_upgrade(plan, g, &cur, o->targets[0], err);
+		break;
 	case MIGRATE_DOWNGRADE:
-		return resolve_downgrade(plan, g, &cur, o->targets[0], err);
+		ret = resolve_downgrade(plan, g, &cur, o->targets[0], err);
+		break;
 	case MIGRATE_STAMP:
-		return resolve_stamp(plan, g, rows, o->targets, o->ntargets, err);
+		ret = resolve_stamp(plan, g, rows, o->targets, o->ntargets, err);
+		break;
 	}
-	return -1;
+	if (ret)
+		squash_explain(err, g);
+	return ret;
 }
 
 /* Split "FROM:TO" for --sql; returns the starting rows. */
@@ -333,12 +353,21 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 	struct migrate_opts local = *o;
 	const char *to = NULL;
 	const char **targets = NULL;
+	const struct db_dialect *d = &db_default_dialect;
 	size_t i;
 	int ret = -1, had_rows;
 
 	if (o->purge) {
 		strbuf_addstr(err, "Can't use --purge with --sql mode");
 		goto cleanup;
+	}
+	if (p->url) {
+		struct url *u = NULL;
+
+		if (url_parse(&u, p->url, err))
+			goto cleanup;
+		d = db_dialect_for_url(u);
+		url_free(u);
 	}
 	targets = xcalloc(o->ntargets ? o->ntargets : 1, sizeof(*targets));
 	for (i = 0; i < o->ntargets; i++) {
@@ -371,6 +400,8 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 				    g->revs[s->rev].path);
 			goto cleanup;
 		}
+		if (d->sql_flags & DB_SQL_BEGIN_FIRST)
+			strbuf_addstr(&out, "BEGIN;\n\n");
 		if (!rows.n && !had_rows) {
 			version_table_ddl(&out, p);
 			strbuf_addstr(&out, ";\n\n");
@@ -383,23 +414,32 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 			info("Running %s", line.buf);
 			strbuf_release(&line);
 		}
-		strbuf_addstr(&out, "BEGIN;\n\n-- Running ");
+		if (!(d->sql_flags & DB_SQL_BEGIN_FIRST))
+			strbuf_addstr(&out, "BEGIN;\n\n");
+		strbuf_addstr(&out, "-- Running ");
 		format_step_short(&out, g, s);
 		strbuf_addstr(&out, "\n\n");
 		if (s->kind != STEP_STAMP) {
 			const struct revfile *rf = g->revs[s->rev].rf;
 			const char *body = s->kind == STEP_UPGRADE ? rf->upgrade : rf->downgrade;
+			int outside = !rf->transactional &&
+				      (d->sql_flags & DB_SQL_AUTOCOMMIT_BLOCK);
 
 			if (body && *body) {
+				/* As Alembic's autocommit_block() writes it */
+				if (outside)
+					strbuf_addstr(&out, "COMMIT;\n\n");
 				if (migrate_expand_body(&out, p, body, err))
 					goto cleanup;
 				strbuf_addstr(&out, "\n\n");
+				if (outside)
+					strbuf_addstr(&out, "BEGIN;\n\n");
 			}
 		}
 		if (heads_apply(g, &rows, s, &ops, err))
 			goto cleanup;
 		for (k = first; k < ops.n; k++)
-			rowop_offline(&out, p, g, &ops.v[k]);
+			rowop_offline(&out, p, d, g, &ops.v[k]);
 		strbuf_addstr(&out, "COMMIT;\n\n");
 	}
 	if (had_rows && !rows.n) {
@@ -457,14 +497,21 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		goto cleanup;
 	}
 	ret = -1;
-	if (db->ops->lock(db, o->lock_timeout_ms, err))
+	if (db_lock(db, p->version_table_schema, p->version_table,
+		    o->lock_timeout_ms, err))
 		goto cleanup;
 	if (migrate_read_rows(p, db, &rowtext, &nrows, err))
 		goto cleanup;
-	if (o->purge)
-		nrows = 0;
-	if (resolve_rows(g, (const char *const *)rowtext, nrows, &rows, err))
-		goto cleanup;
+	/* rows naming an id that squash folded away split the squashed revision */
+	if (!o->purge) {
+		if (squash_split_rows(&p->graph, (const char *const *)rowtext, nrows, err))
+			goto cleanup;
+		g = p->graph;
+		if (resolve_rows(g, (const char *const *)rowtext, nrows, &rows, err)) {
+			squash_explain(err, g);
+			goto cleanup;
+		}
+	}
 	if (plan_for(p, o, &rows, &plan, err))
 		goto cleanup;
 	if (plan.warn_ambiguous)
@@ -521,7 +568,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	if (plan.n && o->cmd != MIGRATE_STAMP) {
 		struct strbuf ddl = STRBUF_INIT;
 
-		log_table_ddl(&ddl, p);
+		log_table_ddl(&ddl, p, db_dialect(db));
 		if (db->ops->exec(db, ddl.buf, err)) {
 			strbuf_release(&ddl);
 			goto cleanup;
@@ -530,7 +577,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	}
 
 	if (o->one_transaction) {
-		if (db->ops->exec(db, "BEGIN IMMEDIATE", err))
+		if (db->ops->exec(db, db_dialect(db)->begin, err))
 			goto cleanup;
 		in_tx = 1;
 	}
@@ -569,7 +616,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			}
 		}
 		if (!fail && !in_tx && transactional) {
-			if (db->ops->exec(db, "BEGIN IMMEDIATE", &e)) {
+			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
 				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
 				fail = 1;
 			} else {
@@ -589,7 +636,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			}
 		}
 		if (!fail && !transactional) {
-			if (db->ops->exec(db, "BEGIN IMMEDIATE", &e)) {
+			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
 				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
 				fail = 1;
 			} else {
@@ -617,7 +664,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			}
 		}
 		if (!fail && !in_tx && o->one_transaction && i + 1 < plan.n) {
-			if (db->ops->exec(db, "BEGIN IMMEDIATE", &e)) {
+			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
 				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
 				fail = 1;
 			} else {

@@ -161,6 +161,14 @@ static int filter_for_lineage(const struct graph *g, const int *targets,
 
 	if (resolve_number(g, check_against, &ids, &label, err))
 		goto cleanup;
+	/*
+	 * Alembic resolves the label and ids lazily, once per target: with
+	 * no targets, a name that resolves to nothing ("MOD1@-1") is no error.
+	 */
+	if (!n) {
+		ret = 0;
+		goto cleanup;
+	}
 	set = newset(g);
 	if (label) {
 		int r;
@@ -1335,9 +1343,20 @@ int resolve_stamp(struct plan *out, const struct graph *g,
 			revlist_add_unique(&filtered, f.v[k]);
 		revlist_release(&f);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		size_t before = dests.n;
+
 		if (resolve_revisions(g, targets[i], &dests, err))
 			goto cleanup;
+		/* Alembic crashes on the "base" that a walk below a base gives. */
+		for (k = before; k < dests.n; k++) {
+			if (dests.v[k] == REV_BASE) {
+				strbuf_addf(err, "Can't stamp '%s': it walks down past a base revision",
+					    targets[i]);
+				goto cleanup;
+			}
+		}
+	}
 	if (!dests.n)
 		revlist_add(&dests, REV_NONE);
 

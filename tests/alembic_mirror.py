@@ -268,21 +268,47 @@ def _comment_only(piece):
     return True
 
 
+def _code_part(line):
+    """line without a trailing '-- comment' (quotes respected)."""
+    quote = None
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "-" and line.startswith("--", i):
+            return line[:i]
+        i += 1
+    return line
+
+
 def split_statements(body):
-    """Split on ';' at end of line; keep a piece open while it is not a
-    complete statement (CREATE TRIGGER ... BEGIN ...; END; and $$ bodies).
-    Empty and comment-only pieces are dropped."""
+    """Split on ';' at end of line (a trailing '-- comment' allowed); keep a
+    piece open while it is not a complete statement (CREATE TRIGGER ...
+    BEGIN ...; END; and $$ bodies).  Empty and comment-only pieces are
+    dropped."""
     out, cur = [], []
     for line in body.split("\n"):
         cur.append(line)
-        if line.rstrip().endswith(";"):
+        if _code_part(line).rstrip().endswith(";"):
             piece = "\n".join(cur)
             if _complete(piece):
                 out.append(piece)
                 cur = []
     if cur:
         out.append("\n".join(cur))
-    return [p.strip() for p in out if not _comment_only(p)]
+    stmts = []
+    for p in out:
+        if _comment_only(p):
+            continue
+        p = p.strip()
+        if p.endswith(";"):          # Alembic's --sql output adds its own
+            p = p[:-1].rstrip()
+        stmts.append(p)
+    return stmts
 
 
 # ---------------------------------------------------------------------------
@@ -350,15 +376,16 @@ def revision_module(rev):
     src += "down_revision = %s\n" % _py_value(down)
     src += "branch_labels = %s\n" % _py_value(rev["branch_labels"])
     src += "depends_on = %s\n\n\n" % _py_value(rev["depends_on"])
-    src += ("def _raw(sql):\n"
-            "    if op.get_context().as_sql:\n"
-            "        op.execute(sql)\n"
-            "    else:\n"
-            "        op.get_bind().exec_driver_sql(sql)\n\n\n")
-    src += _func_code("upgrade", rev["upgrade"], rev["transactional"])
-    src += "\n\n"
-    src += _func_code("downgrade", rev["downgrade"], rev["transactional"])
-    return src
+    funcs = _func_code("upgrade", rev["upgrade"], rev["transactional"])
+    funcs += "\n\n"
+    funcs += _func_code("downgrade", rev["downgrade"], rev["transactional"])
+    if "_raw(" in funcs:
+        src += ("def _raw(sql):\n"
+                "    if op.get_context().as_sql:\n"
+                "        op.execute(sql)\n"
+                "    else:\n"
+                "        op.get_bind().exec_driver_sql(sql)\n\n\n")
+    return src + funcs
 
 
 ALEMBIC_INI = """\

@@ -3,6 +3,7 @@
 
     compare.py --project DIR --bin PATH --commands FILE
                [--mirror DIR] [--workdir DIR] [--alembic-subprocess] [-v]
+               [--start-rows REV,REV] [--pre-sql SQL]
 
 Each tool gets its own SQLite file (same starting rows).  The commands of
 FILE (one a line; '#' starts a comment; a leading "alembic", "git dbmig" or
@@ -56,6 +57,7 @@ import sys
 import tempfile
 import traceback
 
+sys.dont_write_bytecode = True      # no __pycache__ in tests/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import alembic_mirror  # noqa: E402
 
@@ -215,10 +217,12 @@ def normalise_output(text):
     out = set()
     for line in text.splitlines():
         line = line.rstrip()
-        if not line.strip() or _LOG_RE.match(line):
+        if not line.strip() or _LOG_RE.match(line) or \
+                line.startswith("FAILED:"):
             continue
         if line.strip().startswith("Path:"):
             line = line[:line.index("Path:")] + "Path: <path>"
+        line = re.sub(r"sqlite:///\S*?\.db\b", "<url>", line)
         out.add(normalise_line(line))
     return sorted(out)
 
@@ -338,6 +342,8 @@ def run_dbmig(bin_path, ini, url, argv, cwd=None, timeout=300):
                            cwd=cwd, env=env, capture_output=True, text=True,
                            errors="replace", timeout=timeout)
         return p.returncode, p.stdout, p.stderr
+    except OSError as e:
+        return 127, "", "harness: cannot run %s: %s" % (bin_path, e)
     except subprocess.TimeoutExpired as e:
         return -signal.SIGKILL, e.stdout or "", (e.stderr or "") + \
             "\n(timed out after %ss)" % timeout
@@ -561,6 +567,8 @@ def main(argv=None):
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
 
+    if not os.access(a.bin, os.X_OK):
+        ap.error("%s is not an executable" % a.bin)
     cmds = read_commands(a.commands)
     tmp = None
     workdir = a.workdir

@@ -42,7 +42,8 @@ trap 'exit 130' INT TERM
 # repository, and git-dbmig runs outside a git work tree.
 mkdir "$tmp/project" &&
 cp "$project/alembic.ini" "$tmp/project/" &&
-cp -R "$project/migrations" "$tmp/project/" || exit 1
+cp -R "$project/migrations" "$tmp/project/" &&
+cp "$bin" "$tmp/git-dbmig" || exit 1	# it may be rebuilt while we run
 
 cat >"$tmp/commands" <<'CMDS'
 # shared/seed/alembic-branches-example.md, "Deployment example"
@@ -77,5 +78,5 @@ alembic current
 CMDS
 
 cd "$tmp" || exit 1
-"$PY" "$here/compare.py" --project "$tmp/project" --bin "$bin" \
+"$PY" "$here/compare.py" --project "$tmp/project" --bin "$tmp/git-dbmig" \
 	--commands "$tmp/commands" --workdir "$tmp/work"

@@ -23,7 +23,12 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_hook(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_refs(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_graph(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_doctor(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 
 /*
  * Option matching shared by the commands: accepts "-s VALUE",

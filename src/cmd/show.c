@@ -6,6 +6,7 @@
 #include "format.h"
 #include "migrate.h"
 #include "resolve.h"
+#include "squash.h"
 #include "usage.h"
 
 #include <stdio.h>
@@ -29,7 +30,8 @@ static int current_rows(struct project *p, struct revlist *rows,
 		return -1;
 	if (migrate_read_rows(p, db, text, n, err))
 		goto cleanup;
-	if (resolve_rows(p->graph, (const char *const *)*text, *n, rows, err))
+	if (squash_split_rows(&p->graph, (const char *const *)*text, *n, err) ||
+	    resolve_rows(p->graph, (const char *const *)*text, *n, rows, err))
 		goto cleanup;
 	ret = 0;
 cleanup:

@@ -14,8 +14,9 @@
 #     cache of parsed headers exists) and its repeated runs, in the
 #     worktree and with --at HEAD;
 #   - the floors: build/bench/readfiles (tests/bench/readfiles.c) opening,
-#     reading and closing every .sql file, and "git cat-file --batch"
-#     reading every blob of the packed (and, before "git gc", loose) repository.
+#     reading and closing every .sql file, and "git cat-file
+#     --batch-all-objects --batch" reading every blob (and the few trees
+#     and the commit) of the packed and, before "git gc", loose repository.
 #
 # Then "upgrade heads" of a straight chain of 1,000 revisions
 # (tests/bench/gen_chain.py) on a fresh SQLite file: Alembic, git-dbmig
@@ -28,7 +29,8 @@
 # temporary folder, removed at the end (BENCH_KEEP=1 keeps it).
 #
 # Environment: BENCH_QUICK=1, BENCH_RUNS (fast commands, default 10),
-# BENCH_SLOW_RUNS (Alembic, first runs, upgrades; default 5),
+# BENCH_SLOW_RUNS (Alembic, first runs, upgrades; default 5, at most 3
+# for Alembic at 10,000 revisions and for upgrades),
 # BENCH_CHAIN (chain length, default 1000), BENCH_KEEP=1.
 
 set -eu
@@ -83,21 +85,34 @@ mkdir -p "$R" "$ROOT/build/bench"
 # first-run measurements remove it.
 export XDG_CACHE_HOME="$W/xdg"
 
+# Time a copy, so that a rebuild in the tree cannot change the binary
+# half-way through the run.
+mkdir "$W/bin"
+cp "$DBMIG" "$W/bin/git-dbmig"
+DBMIG=$W/bin/git-dbmig
+
 READFILES=$ROOT/build/bench/readfiles
 cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$READFILES" "$BENCH/readfiles.c" ||
 	die "cannot compile tests/bench/readfiles.c"
 
 # bench KEY RUNS WARMUP DIR PREPARE COMMAND: hyperfine COMMAND in DIR into
-# $R/KEY.json; on failure leave $R/KEY.failed and carry on.
+# $R/KEY.json; on failure leave $R/KEY.failed and carry on.  COMMAND is
+# words, quoted as in sh, with no redirection or "&&": hyperfine runs it
+# without a shell (-N), which matters for commands of a few milliseconds.
+# PREPARE, if any, is shell text run before each run.  The helpers set
+# global variables (key, cmd, ...), so callers use other names.
 bench () {
 	key=$1 runs=$2 warm=$3 dir=$4 prep=$5 cmd=$6
 	say "$key: $cmd"
-	set -- --runs "$runs" --warmup "$warm" --style basic \
+	set -- -N --runs "$runs" --warmup "$warm" --style basic \
 		--export-json "$R/$key.json"
-	test -z "$prep" || set -- "$@" --prepare "$prep"
+	if test -n "$prep"; then
+		printf '%s\n' "$prep" >"$W/prepare-$key.sh"
+		set -- "$@" --prepare "sh '$W/prepare-$key.sh'"
+	fi
 	if ! (cd "$dir" && hyperfine "$@" "$cmd") >>"$W/hyperfine.log" 2>&1
 	then
-		say "$key failed; see the log below"
+		say "$key failed; the end of the log:"
 		tail -n 5 "$W/hyperfine.log" >&2
 		: >"$R/$key.failed"
 	fi
@@ -115,6 +130,18 @@ rss () {
 both () {
 	bench "$@"
 	rss "$1" "$4" "$5" "$6"
+}
+
+# cold KEY COMMAND: like both, but each run in $C refilled with a copy of
+# the never-run repository $P, with no cache anywhere.  $C itself stays, as
+# the folder hyperfine runs in.  The copy is made of hard links: copying
+# 10,000 files takes seconds on a busy disk, and git, like git-dbmig,
+# replaces files rather than writing into them (checked below).
+cold () {
+	fresh="find '$C' -mindepth 1 -delete && rm -rf '$XDG_CACHE_HOME' &&
+cp -al '$P/.' '$C/' && git -C '$C' update-index -q --refresh"
+	bench "$1" "$SLOW" 0 "$C" "$fresh" "$2"
+	rss "$1" "$C" "$fresh" "$2"
 }
 
 meta () {
@@ -138,39 +165,52 @@ for n in $SIZES; do
 	$PY "$ROOT/tests/gen_graph.py" --revs "$n" --seed 1 --out "$P" \
 		--modules "$k" >/dev/null
 	$PY "$ROOT/tests/alembic_mirror.py" "$P" "$A" >/dev/null
-	(cd "$P" && git init -q . && git add -A && git commit -q -m graph)
+	# No automatic gc: it would pack in the background while we time the
+	# loose objects or copy the repository.
+	(cd "$P" && git init -q . && git config gc.auto 0 &&
+		git add -A && git commit -q -m graph)
 	(cd "$P" && git ls-tree -r HEAD | awk '$2 == "blob" { print $3 }') \
 		>"$W/blobs$n"
 	meta "blobs$n" "$(wc -l <"$W/blobs$n")"
 
+	# Every object, in hash order: the blobs plus a few trees and a commit.
 	bench "$n.catfile.loose" "$SLOW" 1 "$P" "" \
-		"git cat-file --batch <'$W/blobs$n' >/dev/null"
+		"git cat-file --batch-all-objects --batch"
 	(cd "$P" && git gc -q && git count-objects -v) >"$W/objects$n"
 	grep -q '^count: 0$' "$W/objects$n" || die "git gc left loose objects"
 	bench "$n.catfile.packed" "$RUNS" 2 "$P" "" \
-		"git cat-file --batch <'$W/blobs$n' >/dev/null"
+		"git cat-file --batch-all-objects --batch"
 	bench "$n.readfiles" "$RUNS" 2 "$P" "" \
 		"'$READFILES' migrations/versions"
 	meta "readfiles$n" "$("$READFILES" "$P/migrations/versions" | tr ' ' _)"
 
 	# First runs: a copy of the never-run repository, with no cache.
-	fresh="rm -rf '$C' '$XDG_CACHE_HOME' && cp -a '$P' '$C' && git -C '$C' update-index -q --refresh"
-	for cmd in heads history; do
-		both "$n.dbmig.$cmd.cold" "$SLOW" 0 "$W" "$fresh" \
-			"cd '$C' && '$DBMIG' $cmd"
-		both "$n.at.$cmd.cold" "$SLOW" 0 "$W" "$fresh" \
-			"cd '$C' && '$DBMIG' --at HEAD $cmd"
+	mkdir "$C"
+	: >"$W/stamp"
+	for what in heads history; do
+		cold "$n.dbmig.$what.cold" "'$DBMIG' $what"
+		cold "$n.at.$what.cold" "'$DBMIG' --at HEAD $what"
 	done
 
 	# Repeated runs: another copy, warmed up by hyperfine.
-	cp -a "$P" "$G"
+	cp -al "$P" "$G"
 	git -C "$G" update-index -q --refresh
-	for cmd in heads history; do
-		both "$n.alembic.$cmd" "$SLOW" 1 "$A" "" \
-			"$PY -m alembic -c alembic.ini $cmd"
-		both "$n.dbmig.$cmd" "$RUNS" 2 "$G" "" "'$DBMIG' $cmd"
-		both "$n.at.$cmd" "$RUNS" 2 "$G" "" "'$DBMIG' --at HEAD $cmd"
+	# Alembic's history of 10,000 revisions takes seconds: fewer runs.
+	arun=$SLOW
+	test "$n" -lt 10000 || test "$arun" -le 3 || arun=3
+	meta "arun$n" "$arun"
+	for what in heads history; do
+		# The first warmup writes __pycache__, needed once.
+		awarm=1
+		test "$what" = heads || awarm=0
+		both "$n.alembic.$what" "$arun" "$awarm" "$A" "" \
+			"$PY -m alembic -c alembic.ini $what"
+		both "$n.dbmig.$what" "$RUNS" 2 "$G" "" "'$DBMIG' $what"
+		both "$n.at.$what" "$RUNS" 2 "$G" "" "'$DBMIG' --at HEAD $what"
 	done
+
+	test -z "$(find "$P" -newer "$W/stamp" -type f | head -n 1)" ||
+		die "a file of the pristine repository was written in place"
 
 	# Same graph, same answer?
 	(cd "$A" && $PY -m alembic -c alembic.ini heads) 2>/dev/null |
@@ -195,25 +235,31 @@ $PY "$BENCH/shell_sql.py" "$U/chain" whole-run >"$U/whole-run.sql"
 db=$U/test.db
 last=$(ls "$U/chain/migrations/versions" | sort | tail -n 1 | cut -d_ -f1)
 
-# upgrade KEY RUNS COMMAND: time COMMAND on a fresh $db, then check that it
-# applied every revision.
+# upgrade KEY RUNS WARMUP DIR COMMAND: time COMMAND in DIR on a fresh $db,
+# then check that it applied every revision.
 upgrade () {
-	bench "$1" "$2" 1 "$U" "rm -f '$db'" "$3"
+	bench "$1" "$2" "$3" "$4" "rm -f '$db'" "$5"
 	rm -f "$db"
-	(cd "$U" && sh -c "$3") >/dev/null 2>&1 || :
+	(cd "$4" && eval "$5") >/dev/null 2>&1 || :
 	got=$(sqlite3 "$db" 'SELECT count(*) FROM marker; SELECT version_num FROM alembic_version;' 2>/dev/null | tr '\n' ' ')
 	test "$got" = "$CHAIN $last " || meta "upcheck.$1" "left_'$got'"
 }
 
-upgrade up.alembic "$SLOW" \
-	"SQLALCHEMY_URL='sqlite:///$db' $PY -m alembic -c alembic/alembic.ini upgrade heads"
-upgrade up.dbmig "$SLOW" \
-	"cd chain && '$DBMIG' -q --url 'sqlite:///$db' upgrade heads"
-upgrade up.dbmig.one "$RUNS" \
-	"cd chain && '$DBMIG' -q --url 'sqlite:///$db' upgrade --one-transaction heads"
-upgrade up.shell.per "$SLOW" \
-	"sqlite3 -batch -bail '$db' <per-revision.sql"
-upgrade up.shell.whole "$RUNS" \
-	"sqlite3 -batch -bail '$db' <whole-run.sql"
+# Per-revision runs wait for one fsync per revision, which takes seconds on
+# a busy disk: at most 3 runs, and no warmup except Alembic's __pycache__.
+urun=$SLOW
+test "$urun" -le 3 || urun=3
+meta urun "$urun"
+(cd "$U/alembic" && $PY -m alembic -c alembic.ini heads >/dev/null 2>&1)
+upgrade up.alembic "$urun" 0 "$U" "env SQLALCHEMY_URL='sqlite:///$db' \
+$PY -m alembic -c alembic/alembic.ini upgrade heads"
+upgrade up.dbmig "$urun" 0 "$U/chain" \
+	"'$DBMIG' -q --url 'sqlite:///$db' upgrade heads"
+upgrade up.dbmig.one "$RUNS" 1 "$U/chain" \
+	"'$DBMIG' -q --url 'sqlite:///$db' upgrade --one-transaction heads"
+upgrade up.shell.per "$urun" 0 "$U" \
+	"sqlite3 -batch -bail '$db' '.read per-revision.sql'"
+upgrade up.shell.whole "$RUNS" 1 "$U" \
+	"sqlite3 -batch -bail '$db' '.read whole-run.sql'"
 
 $PY "$BENCH/report.py" "$R"
