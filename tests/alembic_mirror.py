@@ -556,7 +556,11 @@ def mirror(src, dest, section="alembic"):
     with open(os.path.join(adir, "script.py.mako"), "w", encoding="utf-8") as f:
         f.write(SCRIPT_MAKO)
     used = set()
-    for r in revs:
+    # Alembic's revision map keeps the order os.listdir() gives, and its
+    # plans break ties by that order. Files are written newest id first:
+    # on tmpfs, listdir returns the reverse of creation order, so Alembic
+    # then sees the revisions in id order, the order git-dbmig uses.
+    for r in sorted(revs, key=lambda r: r["revision"] or "", reverse=True):
         stem = os.path.splitext(os.path.basename(r["path"]))[0]
         stem = re.sub(r"[^A-Za-z0-9_]", "_", stem)
         name, n = stem, 1

@@ -54,6 +54,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import atexit
 import tempfile
 import traceback
 
@@ -420,6 +421,12 @@ class Session:
         self.bin = os.path.abspath(bin_path)
         self.workdir = os.path.abspath(workdir)
         os.makedirs(self.workdir, exist_ok=True)
+        if not mirror_dir and os.path.isdir("/dev/shm") and \
+                os.access("/dev/shm", os.W_OK):
+            # tmpfs lists a folder in reverse creation order; see
+            # alembic_mirror.mirror() for why that matters
+            mirror_dir = tempfile.mkdtemp(prefix="dbmig-mirror-", dir="/dev/shm")
+            atexit.register(shutil.rmtree, mirror_dir, True)
         self.mirror_dir = os.path.abspath(
             mirror_dir or os.path.join(self.workdir, "alembic-mirror"))
         self.mirror_ini = alembic_mirror.mirror(self.project, self.mirror_dir)
