@@ -196,8 +196,6 @@ static void add_label(struct rev *r, int label)
 }
 
 /* OR row "from" into row "to" of a bit matrix; 1 if anything was new. */
-static int *topo_order(const struct graph *g);
-
 static int or_bits(uint64_t *to, const uint64_t *from, size_t words)
 {
 	size_t w;
@@ -234,7 +232,7 @@ static void spread_labels(struct graph *g)
 	if (!g->nlabels || !g->nr)
 		return;
 	bits = xcalloc(g->nr * words, sizeof(uint64_t));
-	order = topo_order(g);
+	order = graph_topo_order(g);
 	norder = g->nr;
 	last = xmalloc(g->nr * sizeof(int));
 	for (i = 0; i < g->nr; i++) {
@@ -456,8 +454,7 @@ cleanup:
  * Alembic's _normalize_depends_on(): drop a dependency that a
  * down_revision ancestor already depends on.
  */
-/* Revision indexes with every down_revision before its children. */
-static int *topo_order(const struct graph *g)
+int *graph_topo_order(const struct graph *g)
 {
 	int *order = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
 	int *indeg = xcalloc(g->nr ? g->nr : 1, sizeof(int));
@@ -489,7 +486,7 @@ static int *topo_order(const struct graph *g)
  */
 static void normalize_deps(struct graph *g)
 {
-	int *order = topo_order(g), *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
+	int *order = graph_topo_order(g), *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
 	size_t ntargets = 0, words, i, j, k;
 	uint64_t *anc;
 

@@ -101,4 +101,10 @@ void graph_ancestors(const struct graph *g, const int *targets, size_t n,
 void graph_descendants(const struct graph *g, const int *targets, size_t n,
 		       unsigned flags, unsigned char *set);
 
+/*
+ * Revision indexes ordered so that every down_revision comes before its
+ * children (xmalloc'ed, g->nr entries; the caller frees it).
+ */
+int *graph_topo_order(const struct graph *g);
+
 #endif

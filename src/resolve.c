@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1149,6 +1150,141 @@ cleanup:
 }
 
 /*
+ * topo_sort() below with every todo revision's ancestors computed once, as
+ * bit rows over the todo revisions, instead of walked again at every
+ * merge or dependency. The todo set of a plan is convex (a path between
+ * two of its revisions stays inside it), so rows built from todo parents
+ * only answer "is this todo revision an ancestor" exactly. Memory is
+ * todo^2 bits, hence the limit.
+ */
+#define TOPO_BITS_MAX 30000
+
+/* Revisions ordered so that every normalised down revision comes first. */
+static int *deps_order(const struct graph *g)
+{
+	size_t n = g->nr ? g->nr : 1, i, k, head = 0, norder = 0;
+	int *order = xmalloc(n * sizeof(int)), *indeg = xcalloc(n, sizeof(int));
+	int *start = xcalloc(n + 1, sizeof(int)), *child, *fill = xcalloc(n, sizeof(int));
+
+	/* children along normalised down edges, as a flat adjacency list */
+	for (i = 0; i < g->nr; i++)
+		for (k = 0; k < g->revs[i].nnormdown; k++)
+			start[g->revs[i].normdown[k] + 1]++;
+	for (i = 0; i < g->nr; i++)
+		start[i + 1] += start[i];
+	child = xmalloc(((size_t)start[g->nr] + 1) * sizeof(int));
+	for (i = 0; i < g->nr; i++) {
+		indeg[i] = (int)g->revs[i].nnormdown;
+		for (k = 0; k < g->revs[i].nnormdown; k++) {
+			int p = g->revs[i].normdown[k];
+
+			child[start[p] + fill[p]++] = (int)i;
+		}
+	}
+	for (i = 0; i < g->nr; i++)
+		if (!indeg[i])
+			order[norder++] = (int)i;
+	while (head < norder) {
+		int x = order[head++];
+
+		for (k = (size_t)start[x]; k < (size_t)start[x + 1]; k++)
+			if (--indeg[child[k]] == 0)
+				order[norder++] = child[k];
+	}
+	if (norder != g->nr)
+		BUG("dependency order of a graph with a cycle");
+	free(indeg);
+	free(start);
+	free(child);
+	free(fill);
+	return order;
+}
+
+static void topo_sort_bits(const struct graph *g, unsigned char *todo,
+			   struct revlist *cur, size_t ntodo, struct revlist *out)
+{
+	int *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int)), *order = deps_order(g);
+	size_t words = (ntodo + 63) / 64, i, k, n = 0, idx = 0;
+	uint64_t *bits = xcalloc((ntodo ? ntodo : 1) * (words ? words : 1), sizeof(uint64_t));
+	size_t *row;    /* for each current head: its todo index */
+	size_t nrow = 0, rowalloc = 0;
+
+	for (i = 0; i < g->nr; i++)
+		slot[i] = todo[i] ? (int)n++ : -1;
+	for (i = 0; i < g->nr; i++) {
+		int x = order[i];
+		const struct rev *r = &g->revs[x];
+		uint64_t *dst;
+
+		if (slot[x] < 0)
+			continue;
+		dst = bits + (size_t)slot[x] * words;
+		dst[slot[x] / 64] |= 1ULL << (slot[x] % 64);
+		for (k = 0; k < r->nnormdown; k++) {
+			int p = r->normdown[k];
+			const uint64_t *src;
+			size_t w;
+
+			if (slot[p] < 0)
+				continue;
+			src = bits + (size_t)slot[p] * words;
+			for (w = 0; w < words; w++)
+				dst[w] |= src[w];
+		}
+	}
+	row = NULL;
+	for (i = 0; i < cur->n; i++) {
+		ALLOC_GROW(row, nrow + 1, rowalloc);
+		row[nrow++] = (size_t)slot[cur->v[i]];
+	}
+#define IS_ANC(h, c) (bits[(h) * words + (size_t)slot[c] / 64] & (1ULL << (slot[c] % 64)))
+	while (cur->n) {
+		int cand = cur->v[idx];
+		const struct rev *r;
+		struct revlist add = REVLIST_INIT;
+
+		for (k = 0; k < nrow; k++)
+			if (k != idx && IS_ANC(row[k], cand))
+				break;
+		if (k < nrow) {
+			idx = k;
+			continue;
+		}
+		if (todo[cand]) {
+			revlist_add(out, cand);
+			todo[cand] = 0;
+		}
+		r = &g->revs[cand];
+		for (k = 0; k < r->nnormdown; k++)
+			if (todo[r->normdown[k]] && !revlist_has(cur, r->normdown[k]))
+				revlist_add(&add, r->normdown[k]);
+		if (!add.n) {
+			revlist_remove_at(cur, idx);
+			memmove(row + idx, row + idx + 1, (nrow - idx - 1) * sizeof(*row));
+			nrow--;
+			idx = idx ? idx - 1 : 0;
+		} else {
+			cur->v[idx] = add.v[0];
+			row[idx] = (size_t)slot[add.v[0]];
+			for (k = 1; k < add.n; k++) {
+				revlist_add(cur, add.v[k]);
+				ALLOC_GROW(row, nrow + 1, rowalloc);
+				row[nrow++] = (size_t)slot[add.v[k]];
+			}
+		}
+		revlist_release(&add);
+	}
+#undef IS_ANC
+	for (i = 0; i < g->nr; i++)
+		if (todo[i])
+			BUG("topological sort left %s", g->revs[i].id);
+	free(row);
+	free(bits);
+	free(order);
+	free(slot);
+}
+
+/*
  * Alembic's _topological_sort(): revisions after their down revisions and
  * dependencies, walking one head's line as long as no other head needs
  * what comes next. Output is newest first.
@@ -1174,6 +1310,11 @@ static void topo_sort(const struct graph *g, unsigned char *todo,
 				break;
 			}
 		}
+	}
+	if (left <= TOPO_BITS_MAX) {
+		topo_sort_bits(g, todo, &cur, left, out);
+		revlist_release(&cur);
+		return;
 	}
 	for (i = 0; i < cur.n; i++) {
 		ALLOC_GROW(anc, nanc + 1, ancalloc);
