@@ -236,12 +236,20 @@ static int write_log(struct db *db, const struct project *p,
 		     struct strbuf *err)
 {
 	struct strbuf sql = STRBUF_INIT, dur = STRBUF_INIT;
-	char host[256] = "";
-	struct passwd *pw = getpwuid(getuid());
+	static char host[256], user[64];
+	static int looked_up;
 	const char *params[9];
 	int ret;
 
-	gethostname(host, sizeof(host) - 1);
+	if (!looked_up) {
+		/* once a run: getpwuid() reads /etc/passwd every time */
+		struct passwd *pw = getpwuid(getuid());
+
+		gethostname(host, sizeof(host) - 1);
+		if (pw)
+			snprintf(user, sizeof(user), "%s", pw->pw_name);
+		looked_up = 1;
+	}
 	strbuf_addf(&dur, "%ld", ms);
 	strbuf_addstr(&sql, "INSERT INTO ");
 	table_name(&sql, p, "dbmig_log");
@@ -253,7 +261,7 @@ static int write_log(struct db *db, const struct project *p,
 	params[3] = started;
 	params[4] = finished;
 	params[5] = dur.buf;
-	params[6] = pw ? pw->pw_name : NULL;
+	params[6] = *user ? user : NULL;
 	params[7] = host;
 	params[8] = DBMIG_VERSION;
 	ret = db->ops->exec_params(db, sql.buf, params, 9, err);

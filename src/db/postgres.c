@@ -16,6 +16,11 @@
  * which statement of a failing body was at fault when the server gives
  * no position.
  *
+ * A BEGIN is not sent on its own: it goes at the head of the body that
+ * follows ("BEGIN;" + body, one round trip, as one simple query keeps
+ * the transaction open past its end), or just before whatever statement
+ * comes next. An empty BEGIN ... COMMIT sends nothing.
+ *
  * Whole runs are serialised with a session advisory lock whose key is a
  * hash of the version table's name, waited for with lock_timeout.
  *
@@ -37,6 +42,7 @@ struct postgres_db {
 	char *password;   /* to scrub it from messages, should libpq echo it */
 	int locked;
 	int64_t lock_key;
+	int begin_pending; /* BEGIN not sent yet: it rides on the next query */
 };
 
 const struct db_dialect db_postgres_dialect = {
@@ -357,28 +363,70 @@ static long statement_position(const PGresult *res)
  * Statements
  */
 
-static int postgres_exec(struct db *db, const char *sql, struct strbuf *err)
+static int send_begin(struct postgres_db *pg, struct strbuf *err)
 {
-	struct postgres_db *pg = (struct postgres_db *)db;
-	PGresult *res = PQexec(pg->conn, sql);
+	PGresult *res;
 	int ret = 0;
 
+	if (!pg->begin_pending)
+		return 0;
+	pg->begin_pending = 0;
+	res = PQexec(pg->conn, "BEGIN");
 	if (!res || !result_ok(res))
 		ret = result_fail(pg, res, NULL, err);
 	PQclear(res);
 	return ret;
 }
 
-/* Run text (several statements) in one simple query; see the top. */
+static int postgres_exec(struct db *db, const char *sql, struct strbuf *err)
+{
+	struct postgres_db *pg = (struct postgres_db *)db;
+	PGresult *res;
+	int ret = 0;
+
+	if (!strcmp(sql, db_postgres_dialect.begin) && !pg->begin_pending &&
+	    PQtransactionStatus(pg->conn) == PQTRANS_IDLE) {
+		pg->begin_pending = 1;
+		return 0;
+	}
+	if (pg->begin_pending && (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))) {
+		pg->begin_pending = 0;
+		return 0;
+	}
+	if (send_begin(pg, err))
+		return -1;
+	res = PQexec(pg->conn, sql);
+	if (!res || !result_ok(res))
+		ret = result_fail(pg, res, NULL, err);
+	PQclear(res);
+	return ret;
+}
+
+/*
+ * Run text (several statements) in one simple query, after a pending
+ * BEGIN; see the top.
+ */
 static int exec_whole(struct postgres_db *pg, const char *sql,
 		      struct db_error_pos *pos, struct strbuf *err)
 {
+	static const char begin[] = "BEGIN;";
+	struct strbuf text = STRBUF_INIT;
+	size_t skip = 0, off;
 	PGresult *res, *failed = NULL;
 	size_t done = 0;
-	int ret = 0;
+	int ret = 0, sent;
 
-	if (!PQsendQuery(pg->conn, sql))
+	if (pg->begin_pending) {
+		pg->begin_pending = 0;
+		strbuf_addstr(&text, begin);
+		skip = strlen(begin);
+	}
+	strbuf_addstr(&text, sql);
+	sent = PQsendQuery(pg->conn, text.buf);
+	if (!sent) {
+		strbuf_release(&text);
 		return conn_fail(pg, err);
+	}
 	while ((res = PQgetResult(pg->conn))) {
 		switch (PQresultStatus(res)) {
 		case PGRES_COPY_IN:
@@ -408,18 +456,24 @@ static int exec_whole(struct postgres_db *pg, const char *sql,
 			PQclear(res);
 		}
 	}
-	if (!failed)
+	if (!failed) {
+		strbuf_release(&text);
 		return 0;
+	}
 	ret = result_fail(pg, failed, pos->sqlstate, err);
 	if (statement_position(failed) > 0) {
-		pos->line = line_at(sql, char_to_byte(sql, statement_position(failed)));
+		off = char_to_byte(text.buf, statement_position(failed));
+		pos->line = line_at(sql, off > skip ? off - skip : 0);
 	} else {
 		struct stmt *st = NULL;
 		size_t n = split_statements(sql, &st);
 
+		if (skip && done)
+			done--; /* the BEGIN's own result */
 		pos->line = line_at(sql, done < n ? st[done].start : 0);
 		free(st);
 	}
+	strbuf_release(&text);
 	PQclear(failed);
 	return ret;
 }
@@ -455,7 +509,7 @@ static int postgres_exec_script(struct db *db, const char *sql,
 {
 	struct postgres_db *pg = (struct postgres_db *)db;
 
-	if (PQtransactionStatus(pg->conn) == PQTRANS_IDLE)
+	if (!pg->begin_pending && PQtransactionStatus(pg->conn) == PQTRANS_IDLE)
 		return exec_each(pg, sql, pos, err);
 	return exec_whole(pg, sql, pos, err);
 }
@@ -488,6 +542,8 @@ static int postgres_exec_params(struct db *db, const char *sql,
 	PGresult *res;
 	int ret = 0;
 
+	if (send_begin(pg, err))
+		return -1;
 	dollar_params(&text, sql);
 	res = PQexecParams(pg->conn, text.buf, (int)nparams, NULL, params,
 			   NULL, NULL, 0);
@@ -508,6 +564,8 @@ static int query_params(struct postgres_db *pg, const char *sql,
 
 	*rows = NULL;
 	*nrows = 0;
+	if (send_begin(pg, err))
+		return -1;
 	dollar_params(&text, sql);
 	res = PQexecParams(pg->conn, text.buf, nparams, NULL, params, NULL, NULL, 0);
 	strbuf_release(&text);
@@ -703,6 +761,7 @@ static void postgres_unlock(struct db *db)
 	if (!pg->locked)
 		return;
 	/* A failed transaction must not keep the unlock from running. */
+	pg->begin_pending = 0;
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
 	strbuf_addf(&key, "%lld", (long long)pg->lock_key);
@@ -857,7 +916,8 @@ static void host_lists(struct conninfo *ci, const struct url *u)
 			strbuf_addf(&ci->ports, "%d", u->hosts[i].port);
 	}
 	/* ?host=/run/postgresql with the port in the URL: keep that port */
-	if (nq && !strspn(ci->ports.buf, ",") && u->nhosts == 1 && u->hosts[0].port) {
+	if (nq && strspn(ci->ports.buf, ",") == ci->ports.len &&
+	    u->nhosts == 1 && u->hosts[0].port) {
 		strbuf_setlen(&ci->ports, 0);
 		strbuf_addf(&ci->ports, "%d", u->hosts[0].port);
 	}
