@@ -1159,6 +1159,24 @@ cleanup:
  */
 #define TOPO_BITS_MAX 30000
 
+/*
+ * Revisions a plan needs that the walk down from its heads never reached
+ * (Alembic fails an assertion there): an error naming them.
+ */
+static int unordered(const struct graph *g, const unsigned char *todo,
+		     struct strbuf *err)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < g->nr; i++) {
+		if (!todo[i])
+			continue;
+		strbuf_addf(err, "%s%s", n++ ? ", " : "the range leaves revisions that are not below its upper end: ",
+			    g->revs[i].id);
+	}
+	return n ? -1 : 0;
+}
+
 /* Revisions ordered so that every normalised down revision comes first. */
 static int *deps_order(const struct graph *g)
 {
@@ -1200,8 +1218,9 @@ static int *deps_order(const struct graph *g)
 	return order;
 }
 
-static void topo_sort_bits(const struct graph *g, unsigned char *todo,
-			   struct revlist *cur, size_t ntodo, struct revlist *out)
+static int topo_sort_bits(const struct graph *g, unsigned char *todo,
+			  struct revlist *cur, size_t ntodo, struct revlist *out,
+			  struct strbuf *err)
 {
 	int *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int)), *order = deps_order(g);
 	size_t words = (ntodo + 63) / 64, i, k, n = 0, idx = 0;
@@ -1275,13 +1294,11 @@ static void topo_sort_bits(const struct graph *g, unsigned char *todo,
 		revlist_release(&add);
 	}
 #undef IS_ANC
-	for (i = 0; i < g->nr; i++)
-		if (todo[i])
-			BUG("topological sort left %s", g->revs[i].id);
 	free(row);
 	free(bits);
 	free(order);
 	free(slot);
+	return unordered(g, todo, err);
 }
 
 /*
@@ -1289,8 +1306,9 @@ static void topo_sort_bits(const struct graph *g, unsigned char *todo,
  * dependencies, walking one head's line as long as no other head needs
  * what comes next. Output is newest first.
  */
-static void topo_sort(const struct graph *g, unsigned char *todo,
-		      const struct revlist *heads, struct revlist *out)
+static int topo_sort(const struct graph *g, unsigned char *todo,
+		     const struct revlist *heads, struct revlist *out,
+		     struct strbuf *err)
 {
 	struct revlist cur = REVLIST_INIT;
 	unsigned char **anc = NULL;
@@ -1312,9 +1330,10 @@ static void topo_sort(const struct graph *g, unsigned char *todo,
 		}
 	}
 	if (left <= TOPO_BITS_MAX) {
-		topo_sort_bits(g, todo, &cur, left, out);
+		int ret = topo_sort_bits(g, todo, &cur, left, out, err);
+
 		revlist_release(&cur);
-		return;
+		return ret;
 	}
 	for (i = 0; i < cur.n; i++) {
 		ALLOC_GROW(anc, nanc + 1, ancalloc);
@@ -1364,12 +1383,11 @@ static void topo_sort(const struct graph *g, unsigned char *todo,
 		}
 		revlist_release(&add);
 	}
-	if (left)
-		BUG("topological sort left %zu revisions", left);
 	for (i = 0; i < nanc; i++)
 		free(anc[i]);
 	free(anc);
 	revlist_release(&cur);
+	return unordered(g, todo, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1387,7 +1405,8 @@ int resolve_upgrade(struct plan *out, const struct graph *g,
 
 	if (collect_upgrade(g, &up, current, 0, 1, 1, needs, &targets, err))
 		goto cleanup;
-	topo_sort(g, needs, &targets, &order);
+	if (topo_sort(g, needs, &targets, &order, err))
+		goto cleanup;
 	for (i = order.n; i > 0; i--)
 		plan_add(out, STEP_UPGRADE, order.v[i - 1]);
 	ret = 0;
@@ -1410,7 +1429,8 @@ int resolve_downgrade(struct plan *out, const struct graph *g,
 	if (collect_downgrade(g, current, target, 1, drop, &heads, &warn, err))
 		goto cleanup;
 	out->warn_ambiguous = warn;
-	topo_sort(g, drop, &heads, &order);
+	if (topo_sort(g, drop, &heads, &order, err))
+		goto cleanup;
 	for (i = 0; i < order.n; i++)
 		plan_add(out, STEP_DOWNGRADE, order.v[i]);
 	ret = 0;
@@ -1431,7 +1451,8 @@ int resolve_history(struct revlist *out, const struct graph *g,
 
 	if (collect_upgrade(g, head, base, 1, 0, 0, needs, &targets, err))
 		goto cleanup;
-	topo_sort(g, needs, &targets, out);
+	if (topo_sort(g, needs, &targets, out, err))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	free(needs);
