@@ -183,3 +183,91 @@ void format_step(struct strbuf *out, const struct graph *g,
 	if (s->kind != STEP_STAMP && *format_doc(&g->revs[s->rev]))
 		strbuf_addf(out, ", %s", format_doc(&g->revs[s->rev]));
 }
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                */
+
+void format_json_string(struct strbuf *out, const char *s)
+{
+	strbuf_addch(out, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '"':
+			strbuf_addstr(out, "\\\"");
+			break;
+		case '\\':
+			strbuf_addstr(out, "\\\\");
+			break;
+		case '\n':
+			strbuf_addstr(out, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(out, "\\r");
+			break;
+		case '\t':
+			strbuf_addstr(out, "\\t");
+			break;
+		default:
+			if (c < 0x20)
+				strbuf_addf(out, "\\u%04x", c);
+			else
+				strbuf_addch(out, (char)c);
+		}
+	}
+	strbuf_addch(out, '"');
+}
+
+static void json_strv(struct strbuf *out, char *const *v, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		format_json_string(out, v[i]);
+	}
+	strbuf_addch(out, ']');
+}
+
+void format_json_revision(struct strbuf *out, const struct graph *g, int rev,
+			  int with_current, int current)
+{
+	const struct rev *r = &g->revs[rev];
+	size_t i;
+
+	strbuf_addstr(out, "{\"revision\": ");
+	format_json_string(out, r->id);
+	strbuf_addstr(out, ", \"down_revision\": ");
+	json_strv(out, r->rf->down_revision, r->rf->ndown);
+	strbuf_addstr(out, ", \"depends_on\": ");
+	json_strv(out, r->rf->depends_on, r->rf->ndeps);
+	strbuf_addstr(out, ", \"branch_labels\": [");
+	for (i = 0; i < r->nlabels; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		format_json_string(out, g->labels[r->labels[i]].name);
+	}
+	strbuf_addstr(out, "], \"message\": ");
+	format_json_string(out, format_doc(r));
+	strbuf_addf(out, ", \"head\": %s, \"effective_head\": %s, \"branchpoint\": %s, \"mergepoint\": %s",
+		    rev_is_real_head(r) ? "true" : "false",
+		    rev_is_head(r) && !rev_is_real_head(r) ? "true" : "false",
+		    rev_is_branch_point(r) ? "true" : "false",
+		    rev_is_merge_point(r) ? "true" : "false");
+	strbuf_addstr(out, ", \"branches_into\": [");
+	for (i = 0; i < r->nnext; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		format_json_string(out, g->revs[r->next[i]].id);
+	}
+	strbuf_addstr(out, "], \"squashes\": ");
+	json_strv(out, r->rf->squashes, r->rf->nsquashes);
+	strbuf_addstr(out, ", \"path\": ");
+	format_json_string(out, r->path);
+	if (with_current)
+		strbuf_addf(out, ", \"current\": %s", current ? "true" : "false");
+	strbuf_addch(out, '}');
+}

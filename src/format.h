@@ -34,6 +34,21 @@ void format_step(struct strbuf *out, const struct graph *g,
 /* "a -> b" part for an offline "-- Running" comment. */
 void format_step_short(struct strbuf *out, const struct graph *g,
 		       const struct step *s);
+/*
+ * JSON output (--json). format_json_revision() writes one object:
+ *   {"revision": "...", "down_revision": [...], "depends_on": [...],
+ *    "branch_labels": [...], "message": "...", "head": bool,
+ *    "effective_head": bool, "branchpoint": bool, "mergepoint": bool,
+ *    "branches_into": [...], "squashes": [...], "path": "...",
+ *    "current": bool}
+ * (branch_labels after spreading, sorted; "current" only with
+ * FMT_CURRENT's caller asking for it). The shape is stable: keys are
+ * only ever added.
+ */
+void format_json_string(struct strbuf *out, const char *s);
+void format_json_revision(struct strbuf *out, const struct graph *g, int rev,
+			  int with_current, int current);
+
 /* The labels of a revision, ", "-joined. */
 void format_labels(struct strbuf *out, const struct graph *g, int rev);
 

@@ -16,6 +16,7 @@
  * revision files alone.
  */
 #include "cmd/cmd.h"
+#include "format.h"
 #include "revfile.h"
 #include "source.h"
 #include "usage.h"
@@ -562,15 +563,21 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 	struct strbuf summary = STRBUF_INIT;
 	const struct graph *g;
 	size_t i, k;
-	int r, ret = -1;
+	int r, ret = -1, json = 0;
 
 	for (i = 1; i < (size_t)argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig check [--staged | --at TREE-ISH]\n");
+			printf("usage: git dbmig check [--staged | --at TREE-ISH] [--json]\n");
 			return 0;
 		}
 		if (opt_flag(argv[i], NULL, "--staged")) {
 			ctx->opts->staged = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], NULL, "--json")) {
+			/* the counts need the graph: no shortcut through the check cache */
+			json = 1;
+			setenv("DBMIG_NO_CACHE", "1", 1);
 			continue;
 		}
 		return opt_unknown(argv[0], argv[i], err);
@@ -632,11 +639,21 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		goto cleanup;
 	strbuf_addf(&summary, "%zu revisions, %zu heads, %zu branch labels: OK\n",
 		    g->nr, g->nheads, g->nlabels);
-	if (!c.p->opts->quiet)
+	if (json)
+		printf("{\"ok\": true, \"revisions\": %zu, \"heads\": %zu, \"branch_labels\": %zu}\n",
+		       g->nr, g->nheads, g->nlabels);
+	else if (!c.p->opts->quiet)
 		fputs(summary.buf, stdout);
 	cache_store(&c, summary.buf);
 	ret = 0;
 cleanup:
+	if (json && ret) {
+		struct strbuf j = STRBUF_INIT;
+
+		format_json_string(&j, err->buf);
+		printf("{\"ok\": false, \"error\": %s}\n", j.buf);
+		strbuf_release(&j);
+	}
 	strbuf_release(&summary);
 	checked_release(&c);
 	return ret;

@@ -39,6 +39,8 @@ cleanup:
 	return ret;
 }
 
+static int json_flag;
+
 static int parse_flags(int argc, const char **argv, const char *usage,
 		       int *verbose, int *resolve_deps, struct strbuf *err)
 {
@@ -49,7 +51,9 @@ static int parse_flags(int argc, const char **argv, const char *usage,
 			printf("%s\n", usage);
 			return 1;
 		}
-		if (opt_flag(argv[i], "-v", "--verbose"))
+		if (opt_flag(argv[i], NULL, "--json"))
+			json_flag = 1;
+		else if (opt_flag(argv[i], "-v", "--verbose"))
 			*verbose = 1;
 		else if (resolve_deps && opt_flag(argv[i], NULL, "--resolve-dependencies"))
 			*resolve_deps = 1;
@@ -66,7 +70,7 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 	int verbose = 0, resolve = 0, r;
 	size_t i;
 
-	r = parse_flags(argc, argv, "usage: git dbmig heads [-v] [--resolve-dependencies]",
+	r = parse_flags(argc, argv, "usage: git dbmig heads [-v] [--resolve-dependencies] [--json]",
 			&verbose, &resolve, err);
 	if (r)
 		return r > 0 ? 0 : -1;
@@ -76,11 +80,22 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		const int *h = resolve ? p->graph->real_heads : p->graph->heads;
 		size_t n = resolve ? p->graph->nreal_heads : p->graph->nheads;
 
+		if (json_flag)
+			strbuf_addch(&sb, '[');
 		for (i = 0; i < n; i++) {
+			if (json_flag) {
+				strbuf_addstr(&sb, i ? ",\n " : "");
+				format_json_revision(&sb, p->graph, h[i], 0, 0);
+				continue;
+			}
 			if (verbose)
 				format_log_entry(&sb, p->graph, h[i], 0);
 			else
 				format_head_only(&sb, p->graph, h[i], FMT_BRANCHES | FMT_HEADS);
+			out_line(&sb);
+		}
+		if (json_flag) {
+			strbuf_addch(&sb, ']');
 			out_line(&sb);
 		}
 	}
@@ -98,13 +113,26 @@ int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf
 	int verbose = 0, r, ret = -1;
 	size_t i, k;
 
-	r = parse_flags(argc, argv, "usage: git dbmig branches [-v]", &verbose, NULL, err);
+	r = parse_flags(argc, argv, "usage: git dbmig branches [-v] [--json]", &verbose, NULL, err);
 	if (r)
 		return r > 0 ? 0 : -1;
 	if (cmd_setup(ctx, &p, err))
 		return -1;
 	if (resolve_history(&order, p->graph, &base, &head, err))
 		goto cleanup;
+	if (json_flag)
+		strbuf_addch(&sb, '[');
+	for (i = 0, k = 0; json_flag && i < order.n; i++) {
+		if (!rev_is_branch_point(&p->graph->revs[order.v[i]]))
+			continue;
+		strbuf_addstr(&sb, k++ ? ",\n " : "");
+		format_json_revision(&sb, p->graph, order.v[i], 0, 0);
+	}
+	if (json_flag) {
+		strbuf_addch(&sb, ']');
+		out_line(&sb);
+		order.n = 0;
+	}
 	for (i = 0; i < order.n; i++) {
 		const struct rev *rv = &p->graph->revs[order.v[i]];
 
@@ -153,7 +181,7 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 		int ii = (int)i, r;
 
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig history [-r [START]:[END]] [-v] [-i]\n");
+			printf("usage: git dbmig history [-r [START]:[END]] [-v] [-i] [--json]\n");
 			return 0;
 		}
 		if (opt_flag(argv[i], "-v", "--verbose")) {
@@ -162,6 +190,10 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 		}
 		if (opt_flag(argv[i], "-i", "--indicate-current")) {
 			indicate = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], NULL, "--json")) {
+			json_flag = 1;
 			continue;
 		}
 		r = opt_value(argc, argv, &ii, "-r", "--rev-range", &range, err);
@@ -211,6 +243,13 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 		for (k = 0; indicate && k < rows.n; k++)
 			if (rows.v[k] == order.v[i])
 				cur = 1;
+		if (json_flag) {
+			strbuf_addstr(&sb, i ? " " : "[");
+			format_json_revision(&sb, p->graph, order.v[i], indicate, cur);
+			strbuf_addstr(&sb, i + 1 < order.n ? "," : "]");
+			out_line(&sb);
+			continue;
+		}
 		if (verbose)
 			format_log_entry(&sb, p->graph, order.v[i], cur);
 		else
@@ -219,6 +258,8 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 					 (cur ? FMT_CURRENT : 0));
 		out_line(&sb);
 	}
+	if (json_flag && !order.n)
+		printf("[]\n");
 	ret = 0;
 cleanup:
 	free(lo);
@@ -243,8 +284,12 @@ int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *er
 
 	for (i = 1; i < (size_t)argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig show REVISION\n");
+			printf("usage: git dbmig show [--json] REVISION\n");
 			return 0;
+		}
+		if (opt_flag(argv[i], NULL, "--json")) {
+			json_flag = 1;
+			continue;
 		}
 		if (rev || (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')))
 			return opt_unknown(argv[0], argv[i], err);
@@ -265,7 +310,16 @@ int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *er
 	for (i = 0; i < revs.n; i++) {
 		if (revs.v[i] < 0)
 			continue;
+		if (json_flag) {
+			strbuf_addstr(&sb, sb.len ? ",\n " : "[");
+			format_json_revision(&sb, p->graph, revs.v[i], 0, 0);
+			continue;
+		}
 		format_log_entry(&sb, p->graph, revs.v[i], 0);
+		out_line(&sb);
+	}
+	if (json_flag) {
+		strbuf_addstr(&sb, sb.len ? "]" : "[]");
 		out_line(&sb);
 	}
 	ret = 0;
