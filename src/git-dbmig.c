@@ -11,6 +11,7 @@
 
 #include <git2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,7 +45,7 @@ static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: git dbmig [-c CONFIG] [-n NAME] [-x KEY=VALUE] [-q] [--url URL]\n"
+	fprintf(f, "usage: git dbmig [-c CONFIG] [-n NAME] [-x KEY=VALUE] [-q] [--no-color] [--url URL]\n"
 		   "                 [--at TREE-ISH | --staged] <command> [<args>]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
@@ -77,7 +78,7 @@ int main(int argc, const char **argv)
 	struct cmd_ctx ctx = { &opts };
 	struct strbuf err = STRBUF_INIT;
 	size_t xalloc = 0, k;
-	int i, ret = 1;
+	int i, ret = 1, no_color = 0;
 
 	opts.name = "alembic";
 	/*
@@ -103,6 +104,10 @@ int main(int argc, const char **argv)
 		}
 		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			opts.quiet = usage_quiet = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--no-color")) {
+			no_color = 1;
 			continue;
 		}
 		if (!strcmp(argv[i], "--staged")) {
@@ -134,6 +139,9 @@ int main(int argc, const char **argv)
 		strbuf_addf(&err, "unknown option '%s'", argv[i]);
 		goto fail;
 	}
+	usage_tty = isatty(2);
+	usage_color = usage_tty && !no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+		      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	if (opts.at && opts.staged) {
 		strbuf_addstr(&err, "--at and --staged cannot be used together");
 		goto fail;

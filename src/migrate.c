@@ -484,6 +484,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	size_t *opstart = NULL;
 	int ret = -1, in_tx = 0;
 	const char *pause = getenv("DBMIG_TEST_PAUSE_MS");
+	struct timeval run_start;
 
 	/*
 	 * A database that does not exist yet is created only once the plan
@@ -589,6 +590,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			goto cleanup;
 		in_tx = 1;
 	}
+	gettimeofday(&run_start, NULL);
 	for (i = 0; i < plan.n; i++) {
 		const struct step *s = &plan.steps[i];
 		const struct rev *r = s->kind == STEP_STAMP ? NULL : &g->revs[s->rev];
@@ -601,6 +603,14 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		format_step(&line, g, s);
 		info("Running %s%s", line.buf,
 		     transactional ? "" : " (outside a transaction: transactional is false)");
+		if (plan.n > 3) {
+			struct timeval now;
+
+			gettimeofday(&now, NULL);
+			progress("[%zu/%zu] %s %s, %.1fs", i + 1, plan.n,
+				 s->kind == STEP_DOWNGRADE ? "downgrade" : s->kind == STEP_UPGRADE ? "upgrade" : "stamp",
+				 r ? r->id : "", (double)elapsed_ms(&run_start, &now) / 1000.0);
+		}
 		now_iso(started, sizeof(started), &t0);
 		if (r) {
 			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
@@ -712,6 +722,7 @@ cleanup:
 		db->ops->exec(db, "ROLLBACK", &ignore);
 		strbuf_release(&ignore);
 	}
+	progress_done();
 	free(opstart);
 	free(ops.v);
 	plan_release(&plan);

@@ -10,6 +10,37 @@
 #include <string.h>
 
 int usage_quiet;
+int usage_color;
+int usage_tty;
+static int progress_shown;
+
+static void progress_clear(void)
+{
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
+}
+
+void progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!usage_tty || usage_quiet)
+		return;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+void progress_done(void)
+{
+	progress_clear();
+	fflush(stderr);
+}
 
 static void die_oom(size_t size)
 {
@@ -76,6 +107,7 @@ void info(const char *fmt, ...)
 
 	if (usage_quiet)
 		return;
+	progress_clear();
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -87,7 +119,8 @@ void warning(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("WARNING: ", stderr);
+	progress_clear();
+	fputs(usage_color ? "\033[33mWARNING:\033[m " : "WARNING: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -96,6 +129,7 @@ void warning(const char *fmt, ...)
 
 void report_failed(const char *reason)
 {
-	fprintf(stderr, "FAILED: %s\n", reason);
+	progress_clear();
+	fprintf(stderr, "%s %s\n", usage_color ? "\033[1;31mFAILED:\033[m" : "FAILED:", reason);
 	fflush(stderr);
 }

@@ -38,6 +38,20 @@ void bug_fl(const char *file, int line, const char *fmt, ...);
 
 /* Set by -q: info() prints nothing. */
 extern int usage_quiet;
+/*
+ * Set by main() when stderr is a terminal and neither NO_COLOR nor
+ * --no-color says otherwise: FAILED: and WARNING: come in colour, and
+ * progress() draws its line.
+ */
+extern int usage_color;
+extern int usage_tty;
+/*
+ * A transient status line on a terminal ("[3/30] core_rev2 1.2s"),
+ * redrawn in place and erased by the next info() line or by
+ * progress_done(); nothing at all on a pipe.
+ */
+__attribute__((format(printf, 1, 2))) void progress(const char *fmt, ...);
+void progress_done(void);
 /* Progress and informational lines, on stderr. */
 __attribute__((format(printf, 1, 2))) void info(const char *fmt, ...);
 /* A warning line "WARNING: ..." on stderr. */
