@@ -271,3 +271,114 @@ void format_json_revision(struct strbuf *out, const struct graph *g, int rev,
 		strbuf_addf(out, ", \"current\": %s", current ? "true" : "false");
 	strbuf_addch(out, '}');
 }
+
+/* ------------------------------------------------------------------ */
+/* history --graph                                                     */
+
+void format_lanes_release(struct format_lanes *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
+
+static void lanes_row(struct strbuf *out, const int *from, size_t nfrom,
+		      const int *old, const int *moved, size_t n)
+{
+	/* one row of "|", "/" and "\" from old lane positions to new ones */
+	size_t width = 2 * (nfrom > n ? nfrom : n) + 2, i;
+	char *row = xmalloc(width + 1);
+
+	memset(row, ' ', width);
+	row[width] = '\0';
+	for (i = 0; i < n; i++) {
+		size_t o = (size_t)old[i], m = (size_t)moved[i];
+
+		if (m == o)
+			row[2 * o] = '|';
+		else if (m < o)
+			row[2 * o - 1] = '/';
+		else
+			row[2 * o + 1] = '\\';
+	}
+	(void)from;
+	while (width && row[width - 1] == ' ')
+		row[--width] = '\0';
+	strbuf_addstr(out, row);
+	strbuf_addch(out, '\n');
+	free(row);
+}
+
+void format_lanes_next(struct strbuf *out, struct format_lanes *l,
+		       const struct graph *g, int rev, const char *text)
+{
+	const struct rev *r = &g->revs[rev];
+	size_t col, i, k, nnew = 0;
+	int *next, *old, *moved, changed = 0;
+
+	for (col = 0; col < l->n; col++)
+		if (l->v[col] == rev)
+			break;
+	if (col == l->n) {
+		for (col = 0; col < l->n; col++)
+			if (l->v[col] < 0)
+				break;
+		if (col == l->n) {
+			ALLOC_GROW(l->v, l->n + 1, l->alloc);
+			l->n++;
+		}
+		l->v[col] = rev;
+	}
+	for (i = 0; i < l->n; i++)
+		strbuf_addstr(out, i == col ? "* " : l->v[i] >= 0 ? "| " : "  ");
+	strbuf_addstr(out, text);
+	strbuf_addch(out, '\n');
+
+	/* the lanes after this revision: its parents take its place */
+	next = xmalloc((l->n + r->ndown + 1) * sizeof(int));
+	old = xmalloc((l->n + r->ndown + 1) * sizeof(int));
+	for (i = 0; i < l->n; i++) {
+		int v = l->v[i];
+
+		if (i == col) {
+			for (k = 0; k < r->ndown; k++) {
+				next[nnew] = r->down[k];
+				old[nnew++] = (int)col;
+			}
+			continue;
+		}
+		if (v < 0 || v == rev)
+			continue;
+		next[nnew] = v;
+		old[nnew++] = (int)i;
+	}
+	/* lanes that now wait for the same revision join the leftmost */
+	moved = xmalloc((nnew + 1) * sizeof(int));
+	for (i = 0, k = 0; i < nnew; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (next[j] == next[i])
+				break;
+		if (j < i) {
+			moved[i] = moved[j];
+			continue;
+		}
+		moved[i] = (int)k++;
+	}
+	for (i = 0; i < nnew; i++)
+		if (moved[i] != old[i])
+			changed = 1;
+	if (changed)
+		lanes_row(out, l->v, l->n, old, moved, nnew);
+	l->n = 0;
+	for (i = 0; i < nnew; i++) {
+		if ((size_t)moved[i] < l->n)
+			continue;
+		ALLOC_GROW(l->v, l->n + 1, l->alloc);
+		l->v[l->n++] = next[i];
+	}
+	free(next);
+	free(old);
+	free(moved);
+}

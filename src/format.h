@@ -49,6 +49,22 @@ void format_json_string(struct strbuf *out, const char *s);
 void format_json_revision(struct strbuf *out, const struct graph *g, int rev,
 			  int with_current, int current);
 
+/*
+ * history --graph: lanes drawn in the style of "git log --graph", one
+ * revision at a time, newest first; down_revision edges only. The
+ * drawer owns its lanes; format_lanes_release() frees them.
+ */
+struct format_lanes {
+	int *v;        /* revision each lane waits for, -1 for none */
+	size_t n, alloc;
+};
+#define FORMAT_LANES_INIT { NULL, 0, 0 }
+/* Append the row(s) for rev: its "* " line followed by text, then any
+ * lines that merge or split lanes. */
+void format_lanes_next(struct strbuf *out, struct format_lanes *l,
+		       const struct graph *g, int rev, const char *text);
+void format_lanes_release(struct format_lanes *l);
+
 /* The labels of a revision, ", "-joined. */
 void format_labels(struct strbuf *out, const struct graph *g, int rev);
 

@@ -175,13 +175,14 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 	const char *range = NULL;
 	char *lo = NULL, *hi = NULL;
 	struct spec base = { "base", NULL, 0 }, head = { "heads", NULL, 0 };
-	int verbose = 0, indicate = 0, ret = -1, need_db;
+	int verbose = 0, indicate = 0, ret = -1, need_db, draw = 0;
+	struct format_lanes lanes = FORMAT_LANES_INIT;
 
 	for (i = 1; i < (size_t)argc; i++) {
 		int ii = (int)i, r;
 
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig history [-r [START]:[END]] [-v] [-i] [--json]\n");
+			printf("usage: git dbmig history [-r [START]:[END]] [-v] [-i] [--graph | --json]\n");
 			return 0;
 		}
 		if (opt_flag(argv[i], "-v", "--verbose")) {
@@ -194,6 +195,10 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 		}
 		if (opt_flag(argv[i], NULL, "--json")) {
 			json_flag = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], NULL, "--graph")) {
+			draw = 1;
 			continue;
 		}
 		r = opt_value(argc, argv, &ii, "-r", "--rev-range", &range, err);
@@ -256,12 +261,22 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 			format_head_only(&sb, p->graph, order.v[i],
 					 FMT_BRANCHES | FMT_DOC | FMT_PARENTS | FMT_TREE |
 					 (cur ? FMT_CURRENT : 0));
+		if (draw) {
+			struct strbuf drawn = STRBUF_INIT;
+
+			format_lanes_next(&drawn, &lanes, p->graph, order.v[i], sb.buf);
+			fwrite(drawn.buf, 1, drawn.len, stdout);
+			strbuf_release(&drawn);
+			strbuf_reset(&sb);
+			continue;
+		}
 		out_line(&sb);
 	}
 	if (json_flag && !order.n)
 		printf("[]\n");
 	ret = 0;
 cleanup:
+	format_lanes_release(&lanes);
 	free(lo);
 	free(hi);
 	migrate_free_rows(text, ntext);
