@@ -117,4 +117,5 @@ clean:
 	rm -rf build git-dbmig
 
 .PHONY: all check-pc unit test check demo fuzz bench deps install clean
+.SECONDARY: $(UT_OBJS)
 -include $(OBJS:.o=.d) $(UT_OBJS:.o=.d)
