@@ -30,4 +30,18 @@ test_expect_success 'the same lines as history, with lanes in front' '
 	diff -u plain stripped
 '
 
+test_expect_success 'graph --format ascii draws the same lanes with ids' '
+	git dbmig graph --format ascii >out &&
+	cat >expect <<-\EOF &&
+	* n (head)
+	* m
+	|\\
+	* | p1
+	| * p2
+	|/
+	* r0
+	EOF
+	diff -u expect out
+'
+
 test_done
