@@ -35,7 +35,7 @@ test_expect_success 'graph --format ascii draws the same lanes with ids' '
 	cat >expect <<-\EOF &&
 	* n (head)
 	* m
-	|\\
+	|\
 	* | p1
 	| * p2
 	|/
