@@ -466,6 +466,134 @@ cleanup:
 	return ret;
 }
 
+static void json_revs(struct strbuf *out, const struct graph *g,
+		      const int *v, size_t n)
+{
+	size_t i;
+
+	strbuf_addch(out, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		format_json_string(out, g->revs[v[i]].id);
+	}
+	strbuf_addch(out, ']');
+}
+
+/*
+ * --plan: the steps a run would take from the database's rows now, and
+ * the rows it would leave, as Alembic-style lines or as JSON:
+ *   {"command": "upgrade", "target": "...", "rows_before": [...],
+ *    "steps": [{"kind": "upgrade", "revision": "...", "from": [...],
+ *               "to": [...], "message": "...", "transactional": true,
+ *               "path": "..."}],
+ *    "rows_after": [...]}
+ * Reads only: no lock, no version table, a missing database stays missing.
+ */
+static int run_plan(struct project *p, const struct migrate_opts *o,
+		    struct strbuf *err)
+{
+	const struct graph *g;
+	struct db *db = NULL;
+	char **rowtext = NULL;
+	size_t nrows = 0, i, k;
+	struct revlist rows = REVLIST_INIT, sim = REVLIST_INIT;
+	struct plan plan = PLAN_INIT;
+	struct rowops ops = { NULL, 0, 0 };
+	struct strbuf out = STRBUF_INIT;
+	int ret = migrate_open_db(p, 0, &db, err);
+
+	if (ret == DB_ERR_MISSING) {
+		strbuf_reset(err);
+	} else if (ret) {
+		ret = -1;
+		goto cleanup;
+	} else if (migrate_read_rows(p, db, &rowtext, &nrows, err) ||
+		   squash_split_rows(&p->graph, (const char *const *)rowtext, nrows, err)) {
+		ret = -1;
+		goto cleanup;
+	}
+	ret = -1;
+	g = p->graph;
+	if (resolve_rows(g, (const char *const *)rowtext, nrows, &rows, err)) {
+		squash_explain(err, g);
+		goto cleanup;
+	}
+	if (plan_for(p, o, &rows, &plan, err))
+		goto cleanup;
+	for (i = 0; i < rows.n; i++)
+		revlist_add(&sim, rows.v[i]);
+	if (o->json) {
+		strbuf_addf(&out, "{\"command\": \"%s\", \"target\": ",
+			    o->cmd == MIGRATE_UPGRADE ? "upgrade" : o->cmd == MIGRATE_DOWNGRADE ? "downgrade" : "stamp");
+		format_json_string(&out, o->targets[0]);
+		strbuf_addstr(&out, ", \"rows_before\": ");
+		json_revs(&out, g, rows.v, rows.n);
+		strbuf_addstr(&out, ", \"steps\": [");
+	}
+	for (i = 0; i < plan.n; i++) {
+		const struct step *s = &plan.steps[i];
+
+		if (heads_apply(g, &sim, s, &ops, err))
+			goto cleanup;
+		if (!o->json) {
+			format_step(&out, g, s);
+			strbuf_addch(&out, '\n');
+			continue;
+		}
+		strbuf_addstr(&out, i ? ",\n  " : "\n  ");
+		if (s->kind == STEP_STAMP) {
+			strbuf_addstr(&out, "{\"kind\": \"stamp\", \"from\": ");
+			json_revs(&out, g, s->from, s->nfrom);
+			strbuf_addstr(&out, ", \"to\": ");
+			json_revs(&out, g, s->to, s->nto);
+			strbuf_addch(&out, '}');
+			continue;
+		} else {
+			const struct rev *r = &g->revs[s->rev];
+			const int *from = s->kind == STEP_UPGRADE ? r->down : &s->rev;
+			size_t nfrom = s->kind == STEP_UPGRADE ? r->ndown : 1;
+			const int *to = s->kind == STEP_UPGRADE ? &s->rev : r->down;
+			size_t nto = s->kind == STEP_UPGRADE ? 1 : r->ndown;
+
+			strbuf_addf(&out, "{\"kind\": \"%s\", \"revision\": ",
+				    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade");
+			format_json_string(&out, r->id);
+			strbuf_addstr(&out, ", \"from\": ");
+			json_revs(&out, g, from, nfrom);
+			strbuf_addstr(&out, ", \"to\": ");
+			json_revs(&out, g, to, nto);
+			strbuf_addstr(&out, ", \"message\": ");
+			format_json_string(&out, format_doc(r));
+			strbuf_addf(&out, ", \"transactional\": %s, \"path\": ",
+				    r->rf->transactional ? "true" : "false");
+			format_json_string(&out, r->path);
+			strbuf_addch(&out, '}');
+		}
+	}
+	if (o->json) {
+		strbuf_addstr(&out, plan.n ? "\n], \"rows_after\": " : "], \"rows_after\": ");
+		json_revs(&out, g, sim.v, sim.n);
+		strbuf_addstr(&out, "}\n");
+	} else {
+		strbuf_addstr(&out, "rows after:");
+		for (k = 0; k < sim.n; k++)
+			strbuf_addf(&out, " %s", g->revs[sim.v[k]].id);
+		strbuf_addch(&out, '\n');
+	}
+	fwrite(out.buf, 1, out.len, stdout);
+	ret = 0;
+cleanup:
+	strbuf_release(&out);
+	free(ops.v);
+	plan_release(&plan);
+	revlist_release(&rows);
+	revlist_release(&sim);
+	migrate_free_rows(rowtext, nrows);
+	db_close(db);
+	return ret;
+}
+
 static long elapsed_ms(const struct timeval *a, const struct timeval *b)
 {
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
@@ -740,6 +868,8 @@ int migrate_run(struct project *p, const struct migrate_opts *o,
 {
 	if (o->sql)
 		return run_offline(p, o, err);
+	if (o->plan_only)
+		return run_plan(p, o, err);
 	if (o->cmd != MIGRATE_STAMP) {
 		size_t i;
 

@@ -24,6 +24,8 @@ struct migrate_opts {
 	int sql;               /* print the script instead */
 	int purge;             /* stamp --purge */
 	int one_transaction;   /* the whole run in one transaction */
+	int plan_only;         /* --plan: print the steps, change nothing */
+	int json;              /* --json with --plan */
 	long lock_timeout_ms;
 };
 

@@ -42,4 +42,22 @@ test_expect_success 'check --json: ok, and the error when not' '
 	grep -q "^FAILED: " err
 '
 
+test_expect_success 'upgrade --plan --json: the steps and the rows, nothing written' '
+	rm -f migrations/versions/x1_x.sql plan.db &&
+	git dbmig --url sqlite:///plan.db upgrade --plan --json MOD1@head | json "
+assert d[\"command\"] == \"upgrade\" and d[\"rows_before\"] == []
+ids = [s[\"revision\"] for s in d[\"steps\"]]
+assert ids[0] == \"init_core_newtable\" and ids[-1] == \"mod1_rev3\", ids
+assert len(ids) == 8 and d[\"rows_after\"] == [\"mod1_rev3\"]
+" &&
+	! test -f plan.db &&
+	git dbmig --url sqlite:///plan.db upgrade MOD1@head 2>/dev/null &&
+	git dbmig --url sqlite:///plan.db downgrade --plan MOD1@-1 >out &&
+	cat >expect <<-\EOF &&
+	downgrade mod1_rev3 -> mod1_rev2, MOD1 Rev3
+	rows after: mod1_rev2
+	EOF
+	diff -u expect out && test "$(rows plan.db)" = mod1_rev3
+'
+
 test_done

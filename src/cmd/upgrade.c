@@ -11,9 +11,9 @@
 #include <string.h>
 
 static const char *usage_text[] = {
-	"usage: git dbmig upgrade [--sql] [--one-transaction] [--lock-timeout SECONDS] REVISION",
-	"usage: git dbmig downgrade [--sql] [--one-transaction] [--lock-timeout SECONDS] REVISION",
-	"usage: git dbmig stamp [--sql] [--purge] [--lock-timeout SECONDS] REVISION...",
+	"usage: git dbmig upgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION",
+	"usage: git dbmig downgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION",
+	"usage: git dbmig stamp [--sql | --plan [--json]] [--purge] [--lock-timeout SECONDS] REVISION...",
 };
 
 static int run(enum migrate_cmd cmd, int argc, const char **argv,
@@ -38,6 +38,14 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 		}
 		if (opt_flag(argv[i], NULL, "--sql")) {
 			o.sql = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], NULL, "--plan")) {
+			o.plan_only = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], NULL, "--json")) {
+			o.json = o.plan_only = 1;
 			continue;
 		}
 		if (cmd == MIGRATE_STAMP && opt_flag(argv[i], NULL, "--purge")) {
