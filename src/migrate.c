@@ -667,8 +667,19 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			goto cleanup;
 		}
 		opstart[i] = ops.n;
-		if (heads_apply(g, &sim, s, &ops, err))
+		if (heads_apply(g, &sim, s, &ops, err)) {
+			if (s->kind == STEP_STAMP) {
+				/* Alembic's head bookkeeping crashes on these stamps */
+				struct strbuf why = STRBUF_INIT;
+
+				strbuf_addf(&why, "cannot stamp %s: the revisions overlap the version rows in a way the version table cannot record (%s); stamp them one at a time (nothing was changed)",
+					    o->ntargets > 1 ? "these revisions together" : o->targets[0], err->buf);
+				strbuf_reset(err);
+				strbuf_addstr(err, why.buf);
+				strbuf_release(&why);
+			}
 			goto cleanup;
+		}
 		if (getenv("DBMIG_TRACE")) {
 			size_t k;
 
@@ -802,7 +813,18 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (!fail && pause)
 			usleep((useconds_t)atol(pause) * 1000);
 		if (!fail && in_tx == 2) {
-			if (db->ops->exec(db, "COMMIT", &e)) {
+			struct db_error_pos pos = { 0, "" };
+			int rc = db_commit(db, &pos, &e);
+
+			if (rc == DB_ERR_SCRIPT && r) {
+				/* a backend that sends the body only now (rqlite) */
+				unsigned line0 = s->kind == STEP_UPGRADE ? r->rf->upgrade_line : r->rf->downgrade_line;
+
+				strbuf_addf(err, "%s %s failed at %s:%u: %s",
+					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
+					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
+				fail = 1;
+			} else if (rc) {
 				strbuf_addf(err, "cannot commit %s: %s", line.buf, e.buf);
 				fail = 1;
 			} else {
