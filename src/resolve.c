@@ -760,14 +760,11 @@ static int parse_downgrade_target(const struct graph *g,
 						for (j = 0; j < i; j++)
 							if (cur.v[i] != cur.v[j])
 								multi = 1;
-					if (multi)
-						strbuf_addstr(err, ""); /* no error */
-					if (multi)
-						*rev_out = REV_NONE;
+					/* Alembic takes the first row as stored, with a warning */
 					symbol = xstrdup(g->revs[cur.v[0]].id);
 					label = xstrdup(symbol);
 					if (multi)
-						ret = 1; /* caller warns */
+						ret = 1; /* the caller warns */
 				}
 			}
 			if (label)
