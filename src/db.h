@@ -73,6 +73,14 @@ struct db_ops {
 	int (*lock)(struct db *db, long timeout_ms, struct strbuf *err);
 	void (*unlock)(struct db *db);
 	void (*close)(struct db *db);
+	/*
+	 * Optional (NULL: exec("COMMIT")): commit the transaction that
+	 * exec(dialect->begin) opened. A backend that sends a transaction's
+	 * statements only now (rqlite keeps no transaction open between
+	 * requests) returns DB_ERR_SCRIPT when a statement that exec_script()
+	 * was given failed, with *pos set as exec_script() would have.
+	 */
+	int (*commit)(struct db *db, struct db_error_pos *pos, struct strbuf *err);
 };
 
 struct db {
@@ -89,6 +97,8 @@ enum db_open_flags {
 
 /* Returns 0, DB_ERR_MISSING for a missing SQLite file without DB_CREATE, or -1. */
 #define DB_ERR_MISSING (-2)
+/* commit(): a statement of a revision body failed; see struct db_ops. */
+#define DB_ERR_SCRIPT (-3)
 int db_open(struct db **out, const struct url *url, unsigned flags,
 	    struct strbuf *err);
 void db_close(struct db *db);
@@ -100,6 +110,12 @@ void db_close(struct db *db);
  */
 int db_lock(struct db *db, const char *schema, const char *table,
 	    long timeout_ms, struct strbuf *err);
+
+/*
+ * Commit the open transaction: ops->commit, or exec("COMMIT"). Returns
+ * 0, DB_ERR_SCRIPT (pos set) or -1.
+ */
+int db_commit(struct db *db, struct db_error_pos *pos, struct strbuf *err);
 
 /* The dialect of an open database, never NULL. */
 const struct db_dialect *db_dialect(const struct db *db);
@@ -114,6 +130,16 @@ int db_sqlite_open(struct db **out, const struct url *url, unsigned flags,
 /* libpq; the database must exist (DB_CREATE is ignored). */
 int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 		     struct strbuf *err);
+
+/*
+ * rqlite's HTTP API through libcurl; every host of the URL is tried in
+ * turn. Makes no request until the first statement.
+ */
+int db_rqlite_open(struct db **out, const struct url *url, unsigned flags,
+		   struct strbuf *err);
+/* libSQL's sqld, Hrana over HTTP (/v2/pipeline) through libcurl. */
+int db_libsql_open(struct db **out, const struct url *url, unsigned flags,
+		   struct strbuf *err);
 
 /* Quote an identifier for SQL text ("name"), doubling quotes. */
 void db_quote_ident(struct strbuf *out, const char *name);

@@ -17,6 +17,10 @@ int db_open(struct db **out, const struct url *url, unsigned flags,
 		return db_sqlite_open(out, url, flags, err);
 	case URL_POSTGRESQL:
 		return db_postgres_open(out, url, flags, err);
+	case URL_RQLITE:
+		return db_rqlite_open(out, url, flags, err);
+	case URL_LIBSQL:
+		return db_libsql_open(out, url, flags, err);
 	default:
 		break;
 	}
@@ -36,6 +40,13 @@ int db_lock(struct db *db, const char *schema, const char *table,
 	db->lock_schema = schema;
 	db->lock_table = table;
 	return db->ops->lock(db, timeout_ms, err);
+}
+
+int db_commit(struct db *db, struct db_error_pos *pos, struct strbuf *err)
+{
+	if (db->ops->commit)
+		return db->ops->commit(db, pos, err);
+	return db->ops->exec(db, "COMMIT", err);
 }
 
 /*

