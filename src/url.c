@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------------
  * Schemes
@@ -484,6 +485,20 @@ static int cmp_param(const void *a, const void *b)
 	return *pa < *pb ? -1 : *pa > *pb;
 }
 
+/* Query parameters that carry a secret: shown as *** like the password. */
+static int secret_param(const char *key)
+{
+	static const char *const names[] = {
+		"authtoken", "auth_token", "token", "password", "sslpassword", "secret",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcasecmp(key, names[i]))
+			return 1;
+	return 0;
+}
+
 void url_display(struct strbuf *out, const struct url *u)
 {
 	size_t i;
@@ -520,7 +535,10 @@ void url_display(struct strbuf *out, const struct url *u)
 			strbuf_addch(out, i ? '&' : '?');
 			quote(out, sorted[i]->key, " ", 1);
 			strbuf_addch(out, '=');
-			quote(out, sorted[i]->value, " ", 1);
+			if (secret_param(sorted[i]->key))
+				strbuf_addstr(out, "***");
+			else
+				quote(out, sorted[i]->value, " ", 1);
 		}
 		free(sorted);
 	}

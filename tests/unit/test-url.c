@@ -127,7 +127,7 @@ static const struct ok_case {
 	  NULL, NULL, "localhost:8080", "", "", "libsql://localhost:8080/" },
 	{ "sqlite+libsql://localhost:8080/?authToken=abc", URL_LIBSQL,
 	  "sqlite+libsql", "libsql", "libsql", NULL, NULL, "localhost:8080", "",
-	  "authToken=abc", "sqlite+libsql://localhost:8080/?authToken=abc" },
+	  "authToken=abc", "sqlite+libsql://localhost:8080/?authToken=***" },
 };
 
 static void hosts_string(struct strbuf *sb, const struct url *u)
