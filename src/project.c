@@ -191,15 +191,19 @@ int project_open(struct project **out, const struct options *opts,
 		goto fail;
 	p->version_table_schema = v && *v ? xstrdup(v) : NULL;
 
-	if (opts->url)
+	if (opts->url) {
 		p->url = xstrdup(opts->url);
-	else if ((env = getenv("SQLALCHEMY_URL")) && *env)
+		p->url_origin = PROJECT_URL_OPTION;
+	} else if ((env = getenv("SQLALCHEMY_URL")) && *env) {
 		p->url = xstrdup(env);
-	else {
+		p->url_origin = PROJECT_URL_ENV;
+	} else {
 		if (get_checked(p, "sqlalchemy.url", &v, err))
 			goto fail;
-		if (v && *v)
+		if (v && *v) {
 			p->url = xstrdup(v);
+			p->url_origin = PROJECT_URL_CONFIG;
+		}
 	}
 	free(ini);
 	*out = p;
@@ -266,6 +270,196 @@ cleanup:
 	free(in);
 	source_free(src);
 	return ret;
+}
+
+/* path with "." and ".." folded and "//" squeezed, without touching the disk */
+static char *lexical_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char cwd[PATH_MAX];
+	const char *s;
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		strbuf_addstr(&sb, cwd);
+	for (s = path; *s;) {
+		size_t n = strcspn(s, "/");
+
+		if (!n || (n == 1 && s[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			char *slash = strrchr(sb.buf, '/');
+
+			strbuf_setlen(&sb, slash ? (size_t)(slash - sb.buf) : 0);
+		} else {
+			strbuf_addch(&sb, '/');
+			strbuf_add(&sb, s, n);
+		}
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	if (!sb.len)
+		strbuf_addch(&sb, '/');
+	return strbuf_detach(&sb, NULL);
+}
+
+static int path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (!path[n] || path[n] == '/');
+}
+
+int project_check_write_dir(const struct project *p, const char *dir,
+			    struct strbuf *err)
+{
+	char *ldir = lexical_path(dir), *lhere = lexical_path(p->here);
+	char rhere[PATH_MAX], rdir[PATH_MAX];
+	struct strbuf probe = STRBUF_INIT;
+	int ret = 0;
+
+	if (!path_is_under(ldir, lhere) || !realpath(lhere, rhere))
+		goto cleanup;
+	/* the nearest folder of dir that exists: mkdir makes the rest */
+	strbuf_addstr(&probe, ldir);
+	while (!realpath(probe.buf, rdir)) {
+		char *slash = strrchr(probe.buf, '/');
+
+		if (errno != ENOENT || !slash || slash == probe.buf)
+			goto cleanup;
+		strbuf_setlen(&probe, (size_t)(slash - probe.buf));
+	}
+	if (!path_is_under(rdir, rhere)) {
+		strbuf_addf(err, "refusing to write in '%s': a symlink takes it out of the project to '%s'",
+			    dir, rdir);
+		ret = -1;
+	}
+cleanup:
+	strbuf_release(&probe);
+	free(ldir);
+	free(lhere);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fleet targets: [target:NAME] sections                               */
+
+#define TARGET_PREFIX "target:"
+
+size_t project_target_names(const struct project *p, const char ***out)
+{
+	const char *const *sections;
+	size_t n = config_sections(p->cfg, &sections), i, k = 0;
+	size_t plen = strlen(TARGET_PREFIX);
+
+	*out = xcalloc(n ? n : 1, sizeof(**out));
+	for (i = 0; i < n; i++)
+		if (!strncmp(sections[i], TARGET_PREFIX, plen) && sections[i][plen])
+			(*out)[k++] = sections[i] + plen;
+	return k;
+}
+
+static int add_labels(struct project_target *t, const char *section,
+		      const char *v, struct strbuf *err)
+{
+	size_t alloc = 0, i;
+	int star = 0;
+
+	while (*v) {
+		size_t n = strcspn(v, " ,\t\n");
+
+		if (n == 1 && *v == '*') {
+			star = 1;
+		} else if (n) {
+			char *one = xstrndup(v, n);
+			int dup = 0;
+
+			for (i = 0; i < t->nlabels; i++)
+				dup |= !strcmp(t->labels[i], one);
+			if (dup) {
+				free(one);
+			} else {
+				ALLOC_GROW(t->labels, t->nlabels + 1, alloc);
+				t->labels[t->nlabels++] = one;
+			}
+		}
+		v += n;
+		while (*v == ' ' || *v == ',' || *v == '\t' || *v == '\n')
+			v++;
+	}
+	if (star && t->nlabels) {
+		strbuf_addf(err, "[%s]: labels '*' (all of them) cannot be listed with other labels",
+			    section);
+		return -1;
+	}
+	t->all_labels = !t->nlabels;
+	return 0;
+}
+
+int project_target(struct project_target **out, const struct project *p,
+		   const char *name, struct strbuf *err)
+{
+	struct project_target *t = NULL;
+	struct strbuf section = STRBUF_INIT;
+	const char *const *keys;
+	const char *v = NULL;
+	size_t nkeys, i;
+	int r;
+
+	*out = NULL;
+	strbuf_addf(&section, TARGET_PREFIX "%s", name);
+	if (!*name || !config_has_section(p->cfg, section.buf)) {
+		strbuf_addf(err, "no target '%s': %s has no [%s] section", name,
+			    p->ini_path, section.buf);
+		strbuf_release(&section);
+		return PROJECT_ERR_NO_TARGET;
+	}
+	nkeys = config_keys(p->cfg, section.buf, &keys);
+	for (i = 0; i < nkeys; i++) {
+		if (strcmp(keys[i], "sqlalchemy.url") && strcmp(keys[i], "labels")) {
+			strbuf_addf(err, "unknown key '%s' in [%s] of %s (a target has sqlalchemy.url and labels)",
+				    keys[i], section.buf, p->ini_path);
+			goto fail;
+		}
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->name = xstrdup(name);
+	r = config_get(p->cfg, section.buf, "sqlalchemy.url", &v, err);
+	if (r < 0)
+		goto fail;
+	if (r > 0 || !v || !*v) {
+		strbuf_addf(err, "[%s] of %s has no sqlalchemy.url", section.buf, p->ini_path);
+		goto fail;
+	}
+	t->url = xstrdup(v);
+	r = config_get(p->cfg, section.buf, "labels", &v, err);
+	if (r < 0)
+		goto fail;
+	if (add_labels(t, section.buf, r > 0 ? "" : v, err))
+		goto fail;
+	strbuf_release(&section);
+	*out = t;
+	return 0;
+fail:
+	strbuf_release(&section);
+	project_target_free(t);
+	return -1;
+}
+
+void project_target_free(struct project_target *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nlabels; i++)
+		free(t->labels[i]);
+	free(t->labels);
+	free(t->name);
+	free(t->url);
+	free(t);
 }
 
 void project_free(struct project *p)

@@ -5,7 +5,8 @@
  * alembic.ini (found as SPEC 2 says), its settings, the version
  * locations, the database URL (--url, SQLALCHEMY_URL, sqlalchemy.url)
  * and the revision graph read from the work tree, a commit or the index.
- * The project owns all of it.
+ * The project owns all of it; a struct project_target read from one of
+ * the config's [target:NAME] sections belongs to the caller.
  */
 #include "config.h"
 #include "graph.h"
@@ -29,6 +30,14 @@ struct options {
 	size_t nx;
 };
 
+/* Where project->url came from. */
+enum project_url_origin {
+	PROJECT_URL_NONE,
+	PROJECT_URL_OPTION,      /* --url */
+	PROJECT_URL_ENV,         /* SQLALCHEMY_URL */
+	PROJECT_URL_CONFIG,      /* sqlalchemy.url of the main section */
+};
+
 struct project {
 	struct config *cfg;
 	const struct options *opts;
@@ -43,6 +52,7 @@ struct project {
 	char *version_table;
 	char *version_table_schema;
 	char *url;               /* NULL when none is configured */
+	enum project_url_origin url_origin;
 	struct graph *graph;     /* after project_load_graph */
 };
 
@@ -58,5 +68,52 @@ const char *project_get(struct project *p, const char *key, const char *def);
 
 /* The value of -x KEY, or NULL. */
 const char *project_xarg(const struct project *p, const char *key);
+
+/*
+ * A named database of a fleet, read from a section [target:NAME] of the
+ * config:
+ *
+ *     [target:orders]
+ *     sqlalchemy.url = postgresql://deploy@db1/orders
+ *     labels = CORE MOD1
+ *
+ * "labels" lists the branch labels whose revisions the database holds
+ * (separated by spaces or commas); "*", or no "labels" key, means all of
+ * them. Other keys are refused, so that a misspelt "lables" is noticed.
+ */
+struct project_target {
+	char *name;
+	char *url;
+	char **labels;           /* NULL when all_labels */
+	size_t nlabels;
+	int all_labels;
+};
+
+#define PROJECT_ERR_NO_TARGET (-2)
+
+/*
+ * The NAMEs of the config's [target:NAME] sections, in file order. The
+ * array belongs to the caller (free() it); the names are the project's.
+ */
+size_t project_target_names(const struct project *p, const char ***out);
+
+/*
+ * Read [target:NAME]. Returns PROJECT_ERR_NO_TARGET when the config has
+ * no such section, -1 on a bad section (no sqlalchemy.url, an unknown
+ * key, a bad interpolation), each with a message in err.
+ */
+int project_target(struct project_target **out, const struct project *p,
+		   const char *name, struct strbuf *err);
+void project_target_free(struct project_target *t);
+
+/*
+ * Before writing a file in dir: fail when dir lies in the project (the
+ * folder of alembic.ini) by its path but a symlink takes it out of the
+ * project. A folder configured outside the project is the user's
+ * choice and passes. dir may be relative to the current folder and need
+ * not exist yet.
+ */
+int project_check_write_dir(const struct project *p, const char *dir,
+			    struct strbuf *err);
 
 #endif

@@ -3,6 +3,7 @@
  * "show" and "current", in Alembic's output format (SPEC 5).
  */
 #include "cmd/cmd.h"
+#include "fleet.h"
 #include "format.h"
 #include "migrate.h"
 #include "resolve.h"
@@ -346,20 +347,20 @@ cleanup:
 	return ret;
 }
 
-int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+/*
+ * What "current" prints for p's database. With oneline, the revisions
+ * also go there on one line ("a (head), b"), and only the -v form is
+ * printed (a fleet's summary line carries the short one).
+ */
+static int show_current(struct project *p, int verbose, struct strbuf *oneline,
+			struct strbuf *err)
 {
-	struct project *p = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	struct revlist rows = REVLIST_INIT, all = REVLIST_INIT;
 	char **text = NULL;
 	size_t ntext = 0, i;
-	int verbose = 0, r, ret = -1;
+	int print = verbose || !oneline, ret = -1;
 
-	r = parse_flags(argc, argv, "usage: git dbmig current [-v]", &verbose, NULL, err);
-	if (r)
-		return r > 0 ? 0 : -1;
-	if (cmd_setup(ctx, &p, err))
-		return -1;
 	if (current_rows(p, &rows, &text, &ntext, err))
 		goto cleanup;
 	if (verbose) {
@@ -377,18 +378,67 @@ int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 	}
 	resolve_all_current(&all, p->graph, &rows);
 	for (i = 0; i < all.n; i++) {
+		if (oneline) {
+			if (i)
+				strbuf_addstr(oneline, ", ");
+			format_head_only(oneline, p->graph, all.v[i], FMT_HEADS | FMT_TREE);
+		}
+		if (!print)
+			continue;
 		if (verbose)
 			format_log_entry(&sb, p->graph, all.v[i], 0);
 		else
 			format_head_only(&sb, p->graph, all.v[i], FMT_HEADS | FMT_TREE);
 		out_line(&sb);
 	}
+	if (oneline && !all.n)
+		strbuf_addstr(oneline, "no version rows");
 	ret = 0;
 cleanup:
 	migrate_free_rows(text, ntext);
 	revlist_release(&rows);
 	revlist_release(&all);
 	strbuf_release(&sb);
+	return ret;
+}
+
+static int current_target(struct project *p, const struct project_target *t,
+			  void *data, struct strbuf *summary, struct strbuf *err)
+{
+	return show_current(p, *(const int *)data, summary, err);
+}
+
+int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct fleet_opts fo = FLEET_OPTS_INIT;
+	struct project *p = NULL;
+	int verbose = 0, i, r, ret = -1;
+
+	for (i = 1; i < argc; i++) {
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("usage: git dbmig current [-v]\n"
+			       "   or: git dbmig current [-v] --target NAME|all... [-j N] [--fail-fast]\n");
+			ret = 0;
+			goto cleanup;
+		}
+		if (opt_flag(argv[i], "-v", "--verbose")) {
+			verbose = 1;
+			continue;
+		}
+		r = fleet_parse_option(&fo, argc, argv, &i, err);
+		if (r < 0)
+			goto cleanup;
+		if (!r) {
+			opt_unknown(argv[0], argv[i], err);
+			goto cleanup;
+		}
+	}
+	if (fleet_check_options(&fo, argv[0], err) || cmd_setup(ctx, &p, err))
+		goto cleanup;
+	ret = fo.nnames ? fleet_run(p, &fo, current_target, &verbose, err) :
+			  show_current(p, verbose, NULL, err);
+cleanup:
+	fleet_opts_release(&fo);
 	project_free(p);
 	return ret;
 }

@@ -1,8 +1,9 @@
 /*
  * cmd/upgrade.c: "upgrade" and "downgrade" (and "stamp"), thin wrappers
- * around migrate_run().
+ * around migrate_run(), or fleet_migrate() with --target.
  */
 #include "cmd/cmd.h"
+#include "fleet.h"
 #include "migrate.h"
 #include "usage.h"
 
@@ -11,15 +12,19 @@
 #include <string.h>
 
 static const char *usage_text[] = {
-	"usage: git dbmig upgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION",
-	"usage: git dbmig downgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION",
-	"usage: git dbmig stamp [--sql | --plan [--json]] [--purge] [--lock-timeout SECONDS] REVISION...",
+	"usage: git dbmig upgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION\n"
+	"   or: git dbmig upgrade --target NAME|all... [-j N] [--fail-fast] [--one-transaction] [--lock-timeout SECONDS] REVISION",
+	"usage: git dbmig downgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION\n"
+	"   or: git dbmig downgrade --target NAME|all... [-j N] [--fail-fast] [--one-transaction] [--lock-timeout SECONDS] REVISION",
+	"usage: git dbmig stamp [--sql | --plan [--json]] [--purge] [--lock-timeout SECONDS] REVISION...\n"
+	"   or: git dbmig stamp --target NAME|all... [-j N] [--fail-fast] [--purge] [--lock-timeout SECONDS] REVISION...",
 };
 
 static int run(enum migrate_cmd cmd, int argc, const char **argv,
 	       struct cmd_ctx *ctx, struct strbuf *err)
 {
 	struct migrate_opts o = { 0 };
+	struct fleet_opts fo = FLEET_OPTS_INIT;
 	struct project *p = NULL;
 	const char **targets = xcalloc((size_t)argc, sizeof(*targets));
 	size_t n = 0;
@@ -56,6 +61,11 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 			o.one_transaction = 1;
 			continue;
 		}
+		if ((r = fleet_parse_option(&fo, argc, argv, &i, err))) {
+			if (r < 0)
+				goto cleanup;
+			continue;
+		}
 		if ((r = opt_value(argc, argv, &i, NULL, "--tag", &v, err))) {
 			if (r < 0)
 				goto cleanup;
@@ -89,13 +99,21 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 		strbuf_addf(err, "%s: a revision is required\n%s", argv[0], usage_text[cmd]);
 		goto cleanup;
 	}
+	if (fleet_check_options(&fo, argv[0], err))
+		goto cleanup;
+	if (fo.nnames && (o.sql || o.plan_only)) {
+		strbuf_addf(err, "%s: %s cannot be used with --target (give one database with --url)",
+			    argv[0], o.sql ? "--sql" : "--plan");
+		goto cleanup;
+	}
 	o.targets = targets;
 	o.ntargets = n;
 	ctx->opts->need_bodies = cmd != MIGRATE_STAMP || o.sql;
 	if (cmd_setup(ctx, &p, err))
 		goto cleanup;
-	ret = migrate_run(p, &o, err);
+	ret = fo.nnames ? fleet_migrate(p, &fo, &o, err) : migrate_run(p, &o, err);
 cleanup:
+	fleet_opts_release(&fo);
 	project_free(p);
 	free(targets);
 	return ret;

@@ -318,3 +318,142 @@ say "upgrade over HTTP: chain of $CHAIN revisions"
 			}' "$W/http.times"
 	done
 ) || say "upgrade over HTTP: skipped or failed (see above)"
+
+# "upgrade heads" of a chain of $CHAIN revisions that each create a table,
+# on PostgreSQL: Alembic (python3-psycopg2), git-dbmig (per-revision
+# transactions, then --one-transaction) and psql running the same bodies
+# and version-row changes (shell_sql.py), per revision and as one
+# transaction, each run on a fresh database of a server started as the
+# tests start theirs (tests/lib-pg.sh: initdb and pg_ctl in a temporary
+# folder, fsync=off; or DBMIG_TEST_PG_URL). Then a fleet: "upgrade heads
+# --target all" over 50 SQLite files (the seed project, labels = *, 30
+# revisions each) at -j 1 and -j 2. The table is printed with
+# report.py's formatting.
+say "upgrade on PostgreSQL: chain of $CHAIN revisions, each creating a table"
+(
+	SRC_ROOT=$ROOT PYTHON=$PY TEST_NAME=bench TRASH=$W/pg
+	test_failed=0
+	mkdir -p "$TRASH"
+	. "$ROOT/tests/lib-pg.sh"
+	PU=$W/pgup
+	mkdir -p "$PU"
+	$PY "$BENCH/gen_chain.py" --revs "$CHAIN" --out "$PU/chain"
+	# every revision also creates (and its downgrade drops) a table
+	$PY - "$PU/chain/migrations/versions" <<'PY'
+import os, re, sys
+d = sys.argv[1]
+for f in sorted(os.listdir(d)):
+    p = os.path.join(d, f)
+    with open(p) as fh:
+        s = fh.read()
+    rid = re.search(r"^-- revision: (\S+)$", s, re.M).group(1)
+    s = s.replace("-- migrate:upgrade\n", "-- migrate:upgrade\nCREATE TABLE t_%s "
+                  "(id INTEGER PRIMARY KEY, name VARCHAR(64) NOT NULL);\n" % rid, 1)
+    s = s.replace("-- migrate:downgrade\n", "-- migrate:downgrade\nDROP TABLE t_%s;\n" % rid, 1)
+    with open(p, "w") as fh:
+        fh.write(s)
+PY
+	$PY "$ROOT/tests/alembic_mirror.py" "$PU/chain" "$PU/alembic" >/dev/null
+	$PY "$BENCH/shell_sql.py" "$PU/chain" per-revision >"$PU/per-revision.sql"
+	$PY "$BENCH/shell_sql.py" "$PU/chain" whole-run >"$PU/whole-run.sql"
+	plast=$(ls "$PU/chain/migrations/versions" | sort | tail -n 1 | cut -d_ -f1)
+	pdb=${PG_PREFIX}bench
+	purl=$(pg_url "$pdb")
+	puri=$(pg_libpq_uri "$purl")
+	meta pgversion "$(pg_query "$PG_ADMIN_URL" "SHOW server_version" | cut -d' ' -f1)"
+	meta pgfsync "$(pg_query "$PG_ADMIN_URL" "SHOW fsync")"
+	fresh="'$PSQL' -X -q -d '$(pg_libpq_uri "$PG_ADMIN_URL")' -c 'DROP DATABASE IF EXISTS \"$pdb\" WITH (FORCE)' -c 'CREATE DATABASE \"$pdb\"' >/dev/null"
+	# pgup KEY RUNS WARMUP DIR COMMAND: time COMMAND on a fresh database,
+	# then check that it applied every revision.
+	pgup () {
+		bench "$1" "$2" "$3" "$4" "$fresh" "$5"
+		sh -c "$fresh"
+		(cd "$4" && eval "$5") >/dev/null 2>&1 || :
+		got=$(pg_query "$purl" "SELECT count(*) FROM marker" 2>/dev/null)
+		got="$got $(pg_query "$purl" "SELECT version_num FROM alembic_version" 2>/dev/null)"
+		got="$got $(pg_query "$purl" "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename LIKE 't\_c%'" 2>/dev/null)"
+		test "$got" = "$CHAIN $plast $CHAIN" || meta "upcheck.$1" "left_'$got'"
+	}
+	(cd "$PU/alembic" && $PY -m alembic -c alembic.ini heads >/dev/null 2>&1)
+	aurl=$(printf '%s\n' "$purl" | sed 's|^postgresql://|postgresql+psycopg2://|')
+	pgup pg.alembic "$urun" 0 "$PU" "env SQLALCHEMY_URL='$aurl' \
+$PY -m alembic -c alembic/alembic.ini upgrade heads"
+	pgup pg.dbmig "$urun" 0 "$PU/chain" "'$DBMIG' -q --url '$purl' upgrade heads"
+	pgup pg.dbmig.one "$urun" 0 "$PU/chain" \
+		"'$DBMIG' -q --url '$purl' upgrade --one-transaction heads"
+	pgup pg.psql.per "$urun" 0 "$PU" \
+		"'$PSQL' -X -q -v ON_ERROR_STOP=1 -d '$puri' -f per-revision.sql"
+	pgup pg.psql.whole "$urun" 0 "$PU" \
+		"'$PSQL' -X -q -v ON_ERROR_STOP=1 -d '$puri' -f whole-run.sql"
+) || say "upgrade on PostgreSQL: skipped or failed (see above)"
+
+say "fleet: upgrade heads --target all on 50 SQLite files"
+F=$W/fleet
+mkdir -p "$F"
+cp "$ROOT/alembic.ini" "$F/"
+cp -r "$ROOT/migrations" "$F/"
+i=1
+while [ $i -le 50 ]; do
+	printf '\n[target:db%02d]\nsqlalchemy.url = sqlite:///%%(here)s/db%02d.db\nlabels = *\n' \
+		$i $i >>"$F/alembic.ini"
+	i=$((i + 1))
+done
+fleet_rows="core_rev3 init_dev_popdata mod1_rev3 mod2_rev3 mod3_rev3"
+for j in 1 2; do
+	bench "fleet.j$j" "$SLOW" 1 "$F" "rm -f '$F'/db*.db" \
+		"'$DBMIG' -q upgrade heads --target all -j $j"
+	rm -f "$F"/db*.db
+	(cd "$F" && "$DBMIG" -q upgrade heads --target all -j $j) >/dev/null 2>&1 || :
+	for fdb in "$F"/db*.db; do
+		got=$(sqlite3 "$fdb" "SELECT version_num FROM alembic_version ORDER BY 1" 2>/dev/null | tr '\n' ' ')
+		test "$got" = "$fleet_rows " || { meta "upcheck.fleet.j$j" "$(basename "$fdb")_left_'$got'"; break; }
+	done
+	test "$(ls "$F"/db*.db | wc -l)" = 50 || meta "upcheck.fleet.j$j" "not_50_databases"
+done
+
+$PY - "$R" "$BENCH" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import report
+res = report.Results(sys.argv[1])
+m = res.meta
+out = []
+if res.time("pg.dbmig") or res.failed("pg.dbmig"):
+    out.append("")
+    out.append("== upgrade heads, %s-revision chain, a table each, PostgreSQL %s "
+               "(fsync=%s), fresh database ==" % (m.get("chain", "?"),
+                                                 m.get("pgversion", "?"),
+                                                 m.get("pgfsync", "?")))
+    row = "%-40s %-27s %s"
+    out.append(row % ("", "per-revision transactions", "one transaction"))
+    out.append(row % ("Alembic (transaction_per_migration)",
+                      res.fmt_time("pg.alembic"), "-"))
+    out.append(row % ("git-dbmig (default / --one-transaction)",
+                      res.fmt_time("pg.dbmig"), res.fmt_time("pg.dbmig.one")))
+    out.append(row % ("psql, same SQL", res.fmt_time("pg.psql.per"),
+                      res.fmt_time("pg.psql.whole")))
+    out.append(row % ("ratio git-dbmig / psql",
+                      res.ratio("pg.dbmig", "pg.psql.per"),
+                      res.ratio("pg.dbmig.one", "pg.psql.whole")
+                      + "   (aim <= 1.1x)"))
+    out.append(row % ("ratio Alembic / git-dbmig",
+                      res.ratio("pg.alembic", "pg.dbmig"),
+                      res.ratio("pg.alembic", "pg.dbmig.one")))
+else:
+    out.append("")
+    out.append("== upgrade on PostgreSQL: not measured (no server; see above) ==")
+out.append("")
+out.append("== fleet: upgrade heads --target all, 50 SQLite files, 30 revisions "
+           "each (seed project, labels = *), %s CPUs ==" % m.get("nproc", "?"))
+out.append("%-40s %s" % ("git-dbmig -j 1", res.fmt_time("fleet.j1")))
+out.append("%-40s %s" % ("git-dbmig -j 2", res.fmt_time("fleet.j2")))
+out.append("%-40s %s" % ("speed-up -j 2 over -j 1",
+                         res.ratio("fleet.j1", "fleet.j2") + "   (aim close to 2x)"))
+bad = sorted(k[len("upcheck."):] for k in m
+             if k.startswith("upcheck.pg.") or k.startswith("upcheck.fleet."))
+out.append("check: %s" % ("every run left every database at its heads" if not bad
+                          else "WRONG DATABASE after " + ", ".join(
+                              "%s (%s)" % (k, m["upcheck." + k]) for k in bad)))
+print("\n".join(out))
+sys.exit(1 if bad else 0)
+PY
