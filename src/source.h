@@ -26,6 +26,7 @@ struct source_file {
 struct source {
 	struct source_file *files;
 	size_t nfiles, alloc;
+	int no_blobs;     /* leave blob ids empty: nobody will log them */
 };
 
 /* A revision file name: "*.sql", or "*.py" except __init__.py and ".#*". */

@@ -49,7 +49,10 @@ void source_add(struct source *s, const char *path, char *data, size_t len)
 	f->len = len;
 	f->rf = NULL;
 	memset(&f->st, 0, sizeof(f->st));
-	source_blob_id(f->blob, data, len);
+	if (s->no_blobs)
+		f->blob[0] = '\0';
+	else
+		source_blob_id(f->blob, data, len);
 }
 
 void source_free(struct source *s)
@@ -236,6 +239,8 @@ int source_worktree_cached(struct source **out, char *const *dirs,
 	size_t i;
 
 	*out = NULL;
+	/* a cached read is a read-only command: no log rows, no blob ids */
+	s->no_blobs = cache != NULL;
 	for (i = 0; i < ndirs; i++) {
 		if (read_dir(s, dirs[i], recursive, 0, cache, err)) {
 			source_free(s);
