@@ -55,7 +55,7 @@ SAN_LOG = $(CURDIR)/build/sanitizer
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(SAN_LOG)/asan \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$(SAN_LOG)/ubsan
 SAN_RESET = rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG)
-SAN_VERDICT = if [ -n "$$(ls $(SAN_LOG))" ]; then cat $(SAN_LOG)/*; \
+SAN_VERDICT = if [ -n "$$(find $(SAN_LOG) -type f -size +0)" ]; then cat $(SAN_LOG)/*; \
 	echo "FAILED: sanitizer reports in $(SAN_LOG)" >&2; exit 1; fi
 else
 SAN_RESET = :

@@ -265,7 +265,8 @@ static void load(struct cache *c)
 		c->n = 0;
 		c->written_ns = 0;
 	}
-	qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_entry);
 	for (i = 1; i < c->n; i++) {
 		if (!strcmp(c->v[i - 1].path, c->v[i].path)) {
 			/* duplicates: a bad cache */
@@ -315,6 +316,8 @@ static struct entry *find(struct cache *c, const char *path)
 {
 	struct entry key;
 
+	if (!c->nsorted)
+		return NULL; /* c->v may be NULL: bsearch() wants an array */
 	key.path = (char *)path;
 	return bsearch(&key, c->v, c->nsorted, sizeof(*c->v), cmp_entry);
 }

@@ -225,7 +225,8 @@ static int prune(struct ctx *c, struct dbrefs_result *out, unsigned flags, struc
 		lg2_error(err, "cannot list the refs");
 		goto cleanup;
 	}
-	qsort(stale, nstale, sizeof(*stale), cmp_str);
+	if (nstale)
+		qsort(stale, nstale, sizeof(*stale), cmp_str);
 	for (i = 0; i < nstale; i++) {
 		struct dbrefs_change *ch = add_change(out, stale[i]);
 		git_oid old;

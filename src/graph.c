@@ -551,7 +551,8 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 	size_t i, j, alloc;
 
 	*out = NULL;
-	qsort(in, n, sizeof(*in), cmp_rev);
+	if (n)
+		qsort(in, n, sizeof(*in), cmp_rev);
 	g->revs = xcalloc(n ? n : 1, sizeof(*g->revs));
 	g->nr = n;
 	for (i = 0; i < n; i++) {
@@ -582,7 +583,8 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 			g->nlabels++;
 		}
 	}
-	qsort(g->labels, g->nlabels, sizeof(*g->labels), cmp_label);
+	if (g->nlabels)
+		qsort(g->labels, g->nlabels, sizeof(*g->labels), cmp_label);
 	for (i = 0; i < g->nlabels; i++) {
 		int other = graph_find(g, g->labels[i].name);
 		int dup = i > 0 && !strcmp(g->labels[i].name, g->labels[i - 1].name);

@@ -135,7 +135,8 @@ static int precheck(struct revfile **rf, char **shown, size_t n, struct strbuf *
 		}
 	}
 	qsort(ids, n, sizeof(*ids), cmp_named);
-	qsort(labels, nlabels, sizeof(*labels), cmp_named);
+	if (nlabels)
+		qsort(labels, nlabels, sizeof(*labels), cmp_named);
 	for (i = 1; i < n; i++) {
 		if (!strcmp(ids[i].name, ids[i - 1].name)) {
 			size_t a = ids[i - 1].file, b = ids[i].file;

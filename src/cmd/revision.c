@@ -387,6 +387,8 @@ static int generate(struct project *p, const struct newrev *nr, struct strbuf *e
 		goto cleanup;
 	}
 
+	if (project_check_write_dir(p, vpath, err))
+		goto cleanup;
 	if (mkdir(vpath, 0777) && errno != EEXIST) {
 		strbuf_addf(err, "cannot create %s: %s", vpath, strerror(errno));
 		goto cleanup;

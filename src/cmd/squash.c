@@ -121,6 +121,15 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 		}
 	}
 	strbuf_reset(&check);
+	{
+		const char *hp = p->graph->revs[head].path, *slash = strrchr(hp, '/');
+		char *dir = slash ? xstrndup(hp, (size_t)(slash - hp)) : xstrdup(".");
+		int refused = project_check_write_dir(p, dir, err);
+
+		free(dir);
+		if (refused)
+			goto cleanup;
+	}
 	if (write_atomic(p->graph->revs[head].path, text.buf, text.len, err))
 		goto cleanup;
 	for (k = 0; k < folded.n; k++) {

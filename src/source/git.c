@@ -358,6 +358,21 @@ cleanup:
 /* ------------------------------------------------------------------ */
 /* The repository and the protected ref                                */
 
+/*
+ * libgit2 1.5's git_repository_set_workdir() leaks its path buffer when
+ * the folder is the one the repository has already (it compares real
+ * paths): skip the call then.
+ */
+static int set_workdir(git_repository *repo, const char *dir)
+{
+	const char *cur = git_repository_workdir(repo);
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (cur && realpath(cur, a) && realpath(dir, b) && !strcmp(a, b))
+		return 0;
+	return git_repository_set_workdir(repo, dir, 0);
+}
+
 int source_git_repo_open(struct git_repository **out, struct strbuf *err)
 {
 	const char *gitdir = getenv("GIT_DIR"), *worktree = getenv("GIT_WORK_TREE");
@@ -378,7 +393,7 @@ int source_git_repo_open(struct git_repository **out, struct strbuf *err)
 		return SOURCE_NO_REPO;
 	}
 	if (worktree && *worktree) {
-		if (git_repository_set_workdir(repo, worktree, 0)) {
+		if (set_workdir(repo, worktree)) {
 			lg2_error(err, worktree);
 			git_repository_free(repo);
 			return -1;
@@ -397,7 +412,7 @@ int source_git_repo_open(struct git_repository **out, struct strbuf *err)
 			has = !git_config_get_string_buf(&wt, cfg, "core.worktree");
 		git_buf_dispose(&wt);
 		git_config_free(cfg);
-		if (!has && git_repository_set_workdir(repo, cwd, 0)) {
+		if (!has && set_workdir(repo, cwd)) {
 			lg2_error(err, cwd);
 			git_repository_free(repo);
 			return -1;

@@ -1,0 +1,11 @@
+-- message: rev c
+-- revision: c
+-- down_revision: b
+-- branch_labels: 
+-- depends_on: 
+
+-- migrate:upgrade
+
+
+-- migrate:downgrade
+

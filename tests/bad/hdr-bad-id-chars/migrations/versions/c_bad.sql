@@ -1,0 +1,4 @@
+-- revision: c$1
+-- down_revision: b
+
+-- migrate:upgrade

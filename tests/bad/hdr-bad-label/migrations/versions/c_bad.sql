@@ -1,0 +1,5 @@
+-- revision: c
+-- down_revision: b
+-- branch_labels: x@y
+
+-- migrate:upgrade

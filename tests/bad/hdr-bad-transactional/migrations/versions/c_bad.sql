@@ -1,0 +1,5 @@
+-- revision: c
+-- down_revision: b
+-- transactional: maybe
+
+-- migrate:upgrade

@@ -1,0 +1,4 @@
+-- revision: c"x
+-- down_revision: b
+
+-- migrate:upgrade

@@ -1,0 +1,4 @@
+-- revision: c
+-- down_revision: a,,b
+
+-- migrate:upgrade

@@ -1,0 +1,4 @@
+-- revision: ccccccccccccccccccccccccccccccccc
+-- down_revision: b
+
+-- migrate:upgrade

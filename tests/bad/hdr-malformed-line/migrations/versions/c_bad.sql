@@ -1,0 +1,4 @@
+-- revision: c
+-- down_revision b
+
+-- migrate:upgrade

@@ -1,0 +1,4 @@
+-- message: no id
+-- down_revision: b
+
+-- migrate:upgrade

@@ -1,0 +1,4 @@
+-- revision:
+-- down_revision: b
+
+-- migrate:upgrade

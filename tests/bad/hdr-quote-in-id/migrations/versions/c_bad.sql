@@ -1,0 +1,4 @@
+-- revision: c'; DROP TABLE t_a; --
+-- down_revision: b
+
+-- migrate:upgrade

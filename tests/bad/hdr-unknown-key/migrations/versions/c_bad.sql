@@ -1,0 +1,6 @@
+-- revision: c
+-- down_revison: b
+
+-- migrate:upgrade
+
+-- migrate:downgrade

@@ -1,0 +1,6 @@
+-- revision: c
+-- down_revision: b
+
+-- migrate:upgrade
+-- migrate:downgrade
+-- migrate:downgrade
