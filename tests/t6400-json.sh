@@ -27,6 +27,13 @@ assert v0[\"depends_on\"] == [\"init_core_popdata\"] and v0[\"down_revision\"] =
 "
 '
 
+test_expect_success 'current --json: the expanded revisions, rows marked' '
+	git dbmig current --json | json "
+c = {x[\"revision\"]: x[\"current\"] for x in d}
+assert c == {\"core_rev3\": True, \"init_core_popdata\": False}, c
+"
+'
+
 test_expect_success 'show --json and branches --json' '
 	git dbmig show --json core_rev1 | json "assert d[0][\"message\"] == \"CORE Rev1\" and d[0][\"branches_into\"] == [\"core_rev2\"]" &&
 	git dbmig revision -m side --rev-id side1 --head core_rev1 --splice >/dev/null &&

@@ -377,6 +377,23 @@ static int show_current(struct project *p, int verbose, struct strbuf *oneline,
 		}
 	}
 	resolve_all_current(&all, p->graph, &rows);
+	if (json_flag && !oneline) {
+		/* the revisions current expands to; "current" marks the rows themselves */
+		strbuf_addch(&sb, '[');
+		for (i = 0; i < all.n; i++) {
+			size_t k;
+			int row = 0;
+
+			for (k = 0; k < rows.n; k++)
+				row |= rows.v[k] == all.v[i];
+			strbuf_addstr(&sb, i ? ",\n " : "");
+			format_json_revision(&sb, p->graph, all.v[i], 1, row);
+		}
+		strbuf_addch(&sb, ']');
+		out_line(&sb);
+		ret = 0;
+		goto cleanup;
+	}
 	for (i = 0; i < all.n; i++) {
 		if (oneline) {
 			if (i)
@@ -416,13 +433,17 @@ int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 
 	for (i = 1; i < argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig current [-v]\n"
+			printf("usage: git dbmig current [-v | --json]\n"
 			       "   or: git dbmig current [-v] --target NAME|all... [-j N] [--fail-fast]\n");
 			ret = 0;
 			goto cleanup;
 		}
 		if (opt_flag(argv[i], "-v", "--verbose")) {
 			verbose = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], NULL, "--json")) {
+			json_flag = 1;
 			continue;
 		}
 		r = fleet_parse_option(&fo, argc, argv, &i, err);
@@ -432,6 +453,10 @@ int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 			opt_unknown(argv[0], argv[i], err);
 			goto cleanup;
 		}
+	}
+	if (json_flag && fo.nnames) {
+		strbuf_addstr(err, "current: --json reads one database; it cannot be used with --target");
+		goto cleanup;
 	}
 	if (fleet_check_options(&fo, argv[0], err) || cmd_setup(ctx, &p, err))
 		goto cleanup;
