@@ -92,6 +92,33 @@ rows() {
 	sqlite3 "$1" "SELECT version_num FROM ${2:-alembic_version} ORDER BY 1" 2>/dev/null | tr '\n' ' ' | sed 's/ $//'
 }
 
+# The seed document's "Deployment example", one git dbmig command a line
+# (plus a verbose history), for the backends' scenario tests.
+SEED_CMDS='heads
+history
+upgrade INITCORE@head
+upgrade INITMOD1@head
+upgrade INITMOD2@head
+upgrade INITMOD3@head
+current
+upgrade CORE@head
+upgrade MOD1@head
+upgrade MOD2@head
+upgrade MOD3@head
+current
+downgrade CORE@base
+downgrade MOD1@-1
+downgrade MOD2@-2
+downgrade MOD3@-3
+current
+downgrade base
+upgrade INITALL@head
+downgrade base
+upgrade INITDEV@head
+upgrade heads
+current
+history --verbose'
+
 # A copy of the seed project (alembic.ini + migrations/) in the current folder.
 seed_project() {
 	cp "$SRC_ROOT/alembic.ini" . &&

@@ -20,30 +20,7 @@ pg_tables() {
 # ------------------------------------------------------------------
 # The seed's deployment example
 
-SEED_CMDS='heads
-history
-upgrade INITCORE@head
-upgrade INITMOD1@head
-upgrade INITMOD2@head
-upgrade INITMOD3@head
-current
-upgrade CORE@head
-upgrade MOD1@head
-upgrade MOD2@head
-upgrade MOD3@head
-current
-downgrade CORE@base
-downgrade MOD1@-1
-downgrade MOD2@-2
-downgrade MOD3@-3
-current
-downgrade base
-upgrade INITALL@head
-downgrade base
-upgrade INITDEV@head
-upgrade heads
-current
-history --verbose'
+# SEED_CMDS: the seed's deployment example, from tests/lib.sh
 
 test_expect_success 'seed deployment example: PostgreSQL rows, output and steps equal SQLite' '
 	url=$(pg_createdb seed) &&
