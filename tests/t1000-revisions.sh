@@ -116,6 +116,16 @@ test_expect_success 'an Alembic .py revision is read for its graph' '
 	git dbmig show ab12 >out && grep -q "^    from alembic$" out
 '
 
+test_expect_success 'a history range the walk cannot order fails cleanly' '
+	mkdir rng && (cd rng && make_project &&
+	write_rev migrations/versions aaa1 "" "" "" "" "" &&
+	write_rev migrations/versions aaa2 aaa1 "" "" "" "" &&
+	write_rev migrations/versions bbb1 "" "" aaa2 "" "" &&
+	! git dbmig history -r aaa1:heads 2>err;
+	test $? = 0 &&
+	test "$(grep -c "^FAILED: the range leaves revisions that are not below its upper end: aaa1, aaa2$" err)" = 1)
+'
+
 test_expect_success 'outside a git repository everything above still worked' '
 	! git rev-parse --git-dir 2>/dev/null
 '
