@@ -10,12 +10,11 @@ mandir ?= $(PREFIX)/share/man
 # bash-completion's own folder, with its datadir moved under PREFIX (as
 # meson's pkgconfig_define does), so that PREFIX=$HOME/.local works too;
 # git's completion loads the file named git-dbmig from there.
-bashcompdir ?= $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
+# Expanded only when used, so that `make deps install` sees what deps put
+# there.
+bashcompdir ?= $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 	--define-variable=datadir=$(PREFIX)/share \
-	--variable=completionsdir bash-completion 2>/dev/null)
-ifeq ($(bashcompdir),)
-override bashcompdir = $(PREFIX)/share/bash-completion/completions
-endif
+	--variable=completionsdir bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 zshcompdir ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
@@ -23,7 +22,6 @@ PKGS = libgit2 sqlite3 libpq libcurl jansson
 define pc_flags
 $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
 endef
-PC_MISSING = $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(p) && echo y),,$(p))))
 
 LIBGIT2_CFLAGS ?= $(call pc_flags,cflags,libgit2)
 LIBGIT2_LIBS ?= $(call pc_flags,libs,libgit2)
@@ -83,10 +81,11 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
 all: check-pc git-dbmig
 
+# Checked when the recipe runs, not when make reads this file: in
+# `make deps demo` the packages arrive between the two.
 check-pc:
-ifneq ($(PC_MISSING),)
-	@echo "missing pkg-config modules: $(PC_MISSING); run 'make deps'" >&2; exit 1
-endif
+	@missing=; for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "missing pkg-config modules:$$missing; run 'make deps'" >&2; exit 1; fi
 
 # Everything is rebuilt when the flags change (SANITIZE=1 and back), as
 # git does with GIT-CFLAGS.
