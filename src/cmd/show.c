@@ -42,6 +42,13 @@ cleanup:
 
 static int json_flag;
 
+/* rev, with the absolute path its "Path:" line shows looked up */
+static int log_rev(struct project *p, int rev)
+{
+	project_rev_path(p, rev);
+	return rev;
+}
+
 static int parse_flags(int argc, const char **argv, const char *usage,
 		       int *verbose, int *resolve_deps, struct strbuf *err)
 {
@@ -90,7 +97,7 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 				continue;
 			}
 			if (verbose)
-				format_log_entry(&sb, p->graph, h[i], 0);
+				format_log_entry(&sb, p->graph, log_rev(p, h[i]), 0);
 			else
 				format_head_only(&sb, p->graph, h[i], FMT_BRANCHES | FMT_HEADS);
 			out_line(&sb);
@@ -140,7 +147,7 @@ int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf
 		if (!rev_is_branch_point(rv))
 			continue;
 		if (verbose)
-			format_log_entry(&sb, p->graph, order.v[i], 0);
+			format_log_entry(&sb, p->graph, log_rev(p, order.v[i]), 0);
 		else
 			format_head_only(&sb, p->graph, order.v[i], FMT_BRANCHES | FMT_TREE);
 		strbuf_addch(&sb, '\n');
@@ -257,7 +264,7 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 			continue;
 		}
 		if (verbose)
-			format_log_entry(&sb, p->graph, order.v[i], cur);
+			format_log_entry(&sb, p->graph, log_rev(p, order.v[i]), cur);
 		else
 			format_head_only(&sb, p->graph, order.v[i],
 					 FMT_BRANCHES | FMT_DOC | FMT_PARENTS | FMT_TREE |
@@ -331,7 +338,7 @@ int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *er
 			format_json_revision(&sb, p->graph, revs.v[i], 0, 0);
 			continue;
 		}
-		format_log_entry(&sb, p->graph, revs.v[i], 0);
+		format_log_entry(&sb, p->graph, log_rev(p, revs.v[i]), 0);
 		out_line(&sb);
 	}
 	if (json_flag) {
@@ -403,7 +410,7 @@ static int show_current(struct project *p, int verbose, struct strbuf *oneline,
 		if (!print)
 			continue;
 		if (verbose)
-			format_log_entry(&sb, p->graph, all.v[i], 0);
+			format_log_entry(&sb, p->graph, log_rev(p, all.v[i]), 0);
 		else
 			format_head_only(&sb, p->graph, all.v[i], FMT_HEADS | FMT_TREE);
 		out_line(&sb);
