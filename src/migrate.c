@@ -740,8 +740,10 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		int fail = 0;
 
 		format_step(&line, g, s);
-		info("Running %s%s", line.buf,
-		     transactional ? "" : " (outside a transaction: transactional is false)");
+		/* Alembic's exact line; what differs goes on a line of its own */
+		info("Running %s", line.buf);
+		if (!transactional)
+			info("Revision %s runs outside a transaction (transactional: false)", r->id);
 		if (plan.n > 3) {
 			struct timeval now;
 

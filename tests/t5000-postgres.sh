@@ -140,7 +140,8 @@ test_expect_success 'transactional: false runs CREATE INDEX CONCURRENTLY' '
 	write_conc "CREATE INDEX CONCURRENTLY t_k_x ON t_k (x);
 CREATE INDEX CONCURRENTLY t_k_y ON t_k (y);" false &&
 	git dbmig --url "$url" upgrade heads 2>err &&
-	grep "Running upgrade k1 -> k2, rev k2 (outside a transaction" err &&
+	grep -A1 -x "Running upgrade k1 -> k2, rev k2" err >lines &&
+	test "$(sed -n 2p lines)" = "Revision k2 runs outside a transaction (transactional: false)" &&
 	test "$(pg_rows "$url")" = k2 &&
 	test "$(pg_query "$url" "SELECT string_agg(indexname, '"' '"' ORDER BY indexname) FROM pg_indexes WHERE tablename = '"'t_k'"'")" = "t_k_x t_k_y" &&
 	test "$(pg_query "$url" "SELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = '"'t_k'"'::regclass")" = t &&
