@@ -2,8 +2,10 @@
  * migrate: applies plans. Order of work for one run:
  *   1. open the database and take the run lock (another run waits);
  *   2. read the version rows and plan from them;
- *   3. refuse a plan that holds an Alembic .py revision, and simulate the
- *      row bookkeeping of every step, so that a refusal writes nothing;
+ *   3. refuse a plan that holds an Alembic .py revision or an ${x.KEY}
+ *      without a value, and simulate the row bookkeeping of every step,
+ *      so that a refusal writes nothing (a missing SQLite file is
+ *      created only after these checks pass on the plan from no rows);
  *   4. create the version table (as Alembic does, even for an empty
  *      plan) and the dbmig_log table;
  *   5. for each step: BEGIN, body, version rows, log row, COMMIT.
@@ -599,6 +601,79 @@ static long elapsed_ms(const struct timeval *a, const struct timeval *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
 }
 
+/*
+ * Everything that can refuse a plan, before anything is written: a step
+ * that would run an Alembic .py revision, a body whose ${x.KEY} has no
+ * value, a stamp whose row bookkeeping cannot be recorded. Simulates the
+ * row changes of every step from rows into ops (opstart[i]: the first
+ * of step i's, opstart[plan->n]: the end).
+ */
+static int check_plan(struct project *p, const struct migrate_opts *o,
+		      const struct revlist *rows, const struct plan *plan,
+		      struct rowops *ops, size_t *opstart, struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	struct revlist sim = REVLIST_INIT;
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < rows->n; i++)
+		revlist_add(&sim, rows->v[i]);
+	for (i = 0; i < plan->n; i++) {
+		const struct step *s = &plan->steps[i];
+
+		if (s->kind != STEP_STAMP) {
+			const struct rev *r = &g->revs[s->rev];
+			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
+			struct strbuf body = STRBUF_INIT, e = STRBUF_INIT;
+			int bad = 0;
+
+			if (r->rf->kind == REVFILE_PY) {
+				strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)",
+					    r->path);
+				goto cleanup;
+			}
+			if (text && migrate_expand_body(&body, p, text, &e)) {
+				strbuf_addf(err, "%s %s (%s): %s (nothing was changed)",
+					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
+					    r->id, r->path, e.buf);
+				bad = 1;
+			}
+			strbuf_release(&body);
+			strbuf_release(&e);
+			if (bad)
+				goto cleanup;
+		}
+		opstart[i] = ops->n;
+		if (heads_apply(g, &sim, s, ops, err)) {
+			if (s->kind == STEP_STAMP) {
+				/* Alembic's head bookkeeping crashes on these stamps */
+				struct strbuf why = STRBUF_INIT;
+
+				strbuf_addf(&why, "cannot stamp %s: the revisions overlap the version rows in a way the version table cannot record (%s); stamp them one at a time (nothing was changed)",
+					    o->ntargets > 1 ? "these revisions together" : o->targets[0], err->buf);
+				strbuf_reset(err);
+				strbuf_addstr(err, why.buf);
+				strbuf_release(&why);
+			}
+			goto cleanup;
+		}
+		if (getenv("DBMIG_TRACE")) {
+			size_t k;
+
+			fprintf(stderr, "trace: step %s:", g->revs[s->rev >= 0 ? s->rev : 0].id);
+			for (k = 0; k < sim.n; k++)
+				fprintf(stderr, " %s", g->revs[sim.v[k]].id);
+			fputc('\n', stderr);
+		}
+	}
+	opstart[plan->n] = ops->n;
+	ret = 0;
+cleanup:
+	revlist_release(&sim);
+	return ret;
+}
+
 static int run_online(struct project *p, const struct migrate_opts *o,
 		      struct strbuf *err)
 {
@@ -606,7 +681,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	struct db *db = NULL;
 	char **rowtext = NULL;
 	size_t nrows = 0, i;
-	struct revlist rows = REVLIST_INIT, sim = REVLIST_INIT;
+	struct revlist rows = REVLIST_INIT;
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
 	size_t *opstart = NULL;
@@ -624,6 +699,14 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 
 		strbuf_reset(err);
 		ret = plan_for(p, o, &none, &plan, err);
+		if (!ret) {
+			/* the plan from no rows is the one that will run */
+			opstart = xcalloc(plan.n + 1, sizeof(*opstart));
+			ret = check_plan(p, o, &none, &plan, &ops, opstart, err);
+			free(opstart);
+			opstart = NULL;
+			ops.n = 0;
+		}
 		plan_release(&plan);
 		if (ret)
 			goto cleanup;
@@ -656,40 +739,8 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 
 	/* Refuse before writing anything. */
 	opstart = xcalloc(plan.n + 1, sizeof(*opstart));
-	for (i = 0; i < rows.n; i++)
-		revlist_add(&sim, rows.v[i]);
-	for (i = 0; i < plan.n; i++) {
-		const struct step *s = &plan.steps[i];
-
-		if (s->kind != STEP_STAMP && g->revs[s->rev].rf->kind == REVFILE_PY) {
-			strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)",
-				    g->revs[s->rev].path);
-			goto cleanup;
-		}
-		opstart[i] = ops.n;
-		if (heads_apply(g, &sim, s, &ops, err)) {
-			if (s->kind == STEP_STAMP) {
-				/* Alembic's head bookkeeping crashes on these stamps */
-				struct strbuf why = STRBUF_INIT;
-
-				strbuf_addf(&why, "cannot stamp %s: the revisions overlap the version rows in a way the version table cannot record (%s); stamp them one at a time (nothing was changed)",
-					    o->ntargets > 1 ? "these revisions together" : o->targets[0], err->buf);
-				strbuf_reset(err);
-				strbuf_addstr(err, why.buf);
-				strbuf_release(&why);
-			}
-			goto cleanup;
-		}
-		if (getenv("DBMIG_TRACE")) {
-			size_t k;
-
-			fprintf(stderr, "trace: step %s:", g->revs[s->rev >= 0 ? s->rev : 0].id);
-			for (k = 0; k < sim.n; k++)
-				fprintf(stderr, " %s", g->revs[sim.v[k]].id);
-			fputc('\n', stderr);
-		}
-	}
-	opstart[plan.n] = ops.n;
+	if (check_plan(p, o, &rows, &plan, &ops, opstart, err))
+		goto cleanup;
 
 	if (!nrows || o->purge) {
 		struct strbuf ddl = STRBUF_INIT;
@@ -879,7 +930,6 @@ cleanup:
 	free(ops.v);
 	plan_release(&plan);
 	revlist_release(&rows);
-	revlist_release(&sim);
 	migrate_free_rows(rowtext, nrows);
 	if (db)
 		db->ops->unlock(db);
