@@ -359,9 +359,48 @@ cleanup:
  * also go there on one line ("a (head), b"), and only the -v form is
  * printed (a fleet's summary line carries the short one).
  */
-static int show_current(struct project *p, int verbose, struct strbuf *oneline,
-			struct strbuf *err)
+/*
+ * current --check-heads, as Alembic 1.17.1+ checks it (command.current):
+ * the version rows must be exactly the graph's heads, every revision
+ * with no down_revision child. An effective head (one that something
+ * depends on) is one of them, and is never a row once its dependent is
+ * applied: in such a graph Alembic's check, and so this one, fails.
+ */
+static int check_heads(const struct graph *g, const struct revlist *rows,
+		       struct strbuf *err)
 {
+	size_t i, k;
+	int ok = 1;
+
+	for (i = 0; ok && i < rows->n; i++) {
+		int found = 0;
+
+		for (k = 0; k < g->nheads; k++)
+			found |= g->heads[k] == rows->v[i];
+		ok = found;
+	}
+	for (k = 0; ok && k < g->nheads; k++) {
+		int found = 0;
+
+		for (i = 0; i < rows->n; i++)
+			found |= g->heads[k] == rows->v[i];
+		ok = found;
+	}
+	if (ok)
+		return 0;
+	strbuf_addstr(err, "Database is not on all head revisions");
+	return -1;
+}
+
+struct current_opts {
+	int verbose;
+	int check_heads;
+};
+
+static int show_current(struct project *p, const struct current_opts *co,
+			struct strbuf *oneline, struct strbuf *err)
+{
+	int verbose = co->verbose;
 	struct strbuf sb = STRBUF_INIT;
 	struct revlist rows = REVLIST_INIT, all = REVLIST_INIT;
 	char **text = NULL;
@@ -383,6 +422,8 @@ static int show_current(struct project *p, int verbose, struct strbuf *oneline,
 			goto cleanup;
 		}
 	}
+	if (co->check_heads && check_heads(p->graph, &rows, err))
+		goto cleanup;
 	resolve_all_current(&all, p->graph, &rows);
 	if (json_flag && !oneline) {
 		/* the revisions current expands to; "current" marks the rows themselves */
@@ -429,24 +470,29 @@ cleanup:
 static int current_target(struct project *p, const struct project_target *t,
 			  void *data, struct strbuf *summary, struct strbuf *err)
 {
-	return show_current(p, *(const int *)data, summary, err);
+	return show_current(p, data, summary, err);
 }
 
 int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
 {
 	struct fleet_opts fo = FLEET_OPTS_INIT;
 	struct project *p = NULL;
-	int verbose = 0, i, r, ret = -1;
+	struct current_opts co = { 0, 0 };
+	int i, r, ret = -1;
 
 	for (i = 1; i < argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig current [-v | --json]\n"
-			       "   or: git dbmig current [-v] --target NAME|all... [-j N] [--fail-fast]\n");
+			printf("usage: git dbmig current [-c | --check-heads] [-v | --json]\n"
+			       "   or: git dbmig current [-c | --check-heads] [-v] --target NAME|all... [-j N] [--fail-fast]\n");
 			ret = 0;
 			goto cleanup;
 		}
 		if (opt_flag(argv[i], "-v", "--verbose")) {
-			verbose = 1;
+			co.verbose = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], "-c", "--check-heads")) {
+			co.check_heads = 1;
 			continue;
 		}
 		if (opt_flag(argv[i], NULL, "--json")) {
@@ -467,8 +513,8 @@ int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 	}
 	if (fleet_check_options(&fo, argv[0], err) || cmd_setup(ctx, &p, err))
 		goto cleanup;
-	ret = fo.nnames ? fleet_run(p, &fo, current_target, &verbose, err) :
-			  show_current(p, verbose, NULL, err);
+	ret = fo.nnames ? fleet_run(p, &fo, current_target, &co, err) :
+			  show_current(p, &co, NULL, err);
 cleanup:
 	fleet_opts_release(&fo);
 	project_free(p);
