@@ -134,12 +134,21 @@ static void sql_literal(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '\'');
 }
 
-static void version_table_ddl(struct strbuf *sb, const struct project *p)
+/*
+ * The version table's DDL as SQLAlchemy compiles it for Alembic: lines
+ * indented by a tab when sent to the database, by four spaces in --sql
+ * output (Alembic's static_output replaces the tabs), so that even the
+ * text SQLite keeps in sqlite_master is Alembic's.
+ */
+static void version_table_ddl(struct strbuf *sb, const struct project *p,
+			      int online)
 {
+	const char *ind = online ? "\t" : "    ";
+
 	strbuf_addstr(sb, "CREATE TABLE ");
 	table_name(sb, p, p->version_table);
-	strbuf_addf(sb, " (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT %s_pkc PRIMARY KEY (version_num)\n)",
-		    p->version_table);
+	strbuf_addf(sb, " (\n%sversion_num VARCHAR(32) NOT NULL, \n%sCONSTRAINT %s_pkc PRIMARY KEY (version_num)\n)",
+		    ind, ind, p->version_table);
 }
 
 static void log_table_ddl(struct strbuf *sb, const struct project *p,
@@ -413,7 +422,7 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 		if (d->sql_flags & DB_SQL_BEGIN_FIRST)
 			strbuf_addstr(&out, "BEGIN;\n\n");
 		if (!rows.n && !had_rows) {
-			version_table_ddl(&out, p);
+			version_table_ddl(&out, p, 0);
 			strbuf_addstr(&out, ";\n\n");
 			had_rows = 1;
 		}
@@ -749,7 +758,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (db->ops->has_table(db, p->version_table_schema, p->version_table, &has, err))
 			goto cleanup;
 		if (!has) {
-			version_table_ddl(&ddl, p);
+			version_table_ddl(&ddl, p, 1);
 			if (db->ops->exec(db, ddl.buf, err)) {
 				strbuf_release(&ddl);
 				goto cleanup;
@@ -955,4 +964,52 @@ int migrate_run(struct project *p, const struct migrate_opts *o,
 		}
 	}
 	return run_online(p, o, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* ensure_version                                                      */
+
+int migrate_ensure_version(struct project *p, int sql, long lock_timeout_ms,
+			   struct strbuf *err)
+{
+	struct strbuf ddl = STRBUF_INIT;
+	struct db *db = NULL;
+	int has = 0, ret = -1;
+
+	version_table_ddl(&ddl, p, !sql);
+	if (sql) {
+		/*
+		 * Alembic's offline run creates the table and, as it ends with
+		 * no version rows, drops it again; with no revision to run,
+		 * there is no transaction to write either.
+		 */
+		if (p->url) {
+			struct url *u = NULL;
+
+			if (url_parse(&u, p->url, err))
+				goto cleanup;
+			url_free(u);
+		}
+		strbuf_addstr(&ddl, ";\n\nDROP TABLE ");
+		table_name(&ddl, p, p->version_table);
+		strbuf_addstr(&ddl, ";\n\n");
+		fwrite(ddl.buf, 1, ddl.len, stdout);
+		ret = 0;
+		goto cleanup;
+	}
+	if (migrate_open_db(p, DB_CREATE, &db, err))
+		goto cleanup;
+	if (db_lock(db, p->version_table_schema, p->version_table, lock_timeout_ms, err))
+		goto cleanup;
+	if (db->ops->has_table(db, p->version_table_schema, p->version_table, &has, err))
+		goto unlock;
+	if (!has && db->ops->exec(db, ddl.buf, err))
+		goto unlock;
+	ret = 0;
+unlock:
+	db->ops->unlock(db);
+cleanup:
+	db_close(db);
+	strbuf_release(&ddl);
+	return ret;
 }
