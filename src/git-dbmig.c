@@ -27,6 +27,7 @@ static const struct command {
 	{ "current", cmd_current, "Display the current revision for a database." },
 	{ "doctor", cmd_doctor, "Show the config, database and hook in use, and what looks wrong." },
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },
+	{ "edit", cmd_edit, "Edit revision script(s) using $EDITOR." },
 	{ "ensure_version", cmd_ensure_version, "Create the alembic version table if it doesn't exist already." },
 	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot)." },
 	{ "heads", cmd_heads, "Show current available heads in the script directory." },

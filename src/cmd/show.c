@@ -1,6 +1,7 @@
 /*
  * cmd/show.c: the read-only commands "heads", "branches", "history",
- * "show" and "current", in Alembic's output format (SPEC 5).
+ * "show" and "current", in Alembic's output format (SPEC 5), and "edit",
+ * which opens the revisions "show" would print in an editor.
  */
 #include "cmd/cmd.h"
 #include "fleet.h"
@@ -10,8 +11,13 @@
 #include "squash.h"
 #include "usage.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void out_line(struct strbuf *sb)
 {
@@ -517,6 +523,212 @@ int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 			  show_current(p, &co, NULL, err);
 cleanup:
 	fleet_opts_release(&fo);
+	project_free(p);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* edit                                                                */
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+/*
+ * The editor, found as Alembic's util/editor.py finds it: $EDITOR, then
+ * $VISUAL, taken as they are when they name an existing file; a bare
+ * command name joins the candidates (EDITOR first, VISUAL second, before
+ * sensible-editor), which are looked for in each folder of $PATH. The
+ * value is a file name, never a shell command line.
+ */
+static char *find_editor(void)
+{
+	const char *cand[8] = { "sensible-editor", "editor", "nano", "vim", "code" };
+	static const char *const vars[] = { "EDITOR", "VISUAL" };
+	size_t n = 5, i, k;
+	const char *path;
+
+	for (i = 0; i < 2; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (!v)
+			continue;
+		if (file_exists(v))
+			return xstrdup(v);
+		if (!strchr(v, '/')) {
+			for (k = n; k > i; k--)
+				cand[k] = cand[k - 1];
+			cand[i] = v;
+			n++;
+		}
+	}
+	path = getenv("PATH");
+	for (i = 0; i < n; i++) {
+		const char *s = path ? path : "";
+
+		for (;;) {
+			size_t len = strcspn(s, ":");
+			struct strbuf sb = STRBUF_INIT;
+
+			if (len)
+				strbuf_addf(&sb, "%.*s/%s", (int)len, s, cand[i]);
+			else
+				strbuf_addstr(&sb, cand[i]);
+			if (file_exists(sb.buf))
+				return strbuf_detach(&sb, NULL);
+			strbuf_release(&sb);
+			if (!s[len])
+				break;
+			s += len + 1;
+		}
+	}
+	return NULL;
+}
+
+/* Python's repr() of a str, as Alembic's messages show the command. */
+static void py_repr(struct strbuf *out, const char *s)
+{
+	int dq = strchr(s, '\'') && !strchr(s, '"');
+
+	strbuf_addch(out, dq ? '"' : '\'');
+	for (; *s; s++) {
+		if (*s == '\\' || (!dq && *s == '\''))
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, *s);
+	}
+	strbuf_addch(out, dq ? '"' : '\'');
+}
+
+/* Run editor on path and wait; the message is Alembic's (subprocess's). */
+static int run_editor(const char *editor, const char *path, struct strbuf *err)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	int pipefd[2], status, code = 0;
+	pid_t pid;
+
+	strbuf_addstr(&cmd, "[");
+	py_repr(&cmd, editor);
+	strbuf_addstr(&cmd, ", ");
+	py_repr(&cmd, path);
+	strbuf_addstr(&cmd, "]");
+	fflush(stdout);
+	fflush(stderr);
+	if (pipe(pipefd)) {
+		strbuf_addf(err, "Error executing editor (%s)", strerror(errno));
+		goto fail;
+	}
+	pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "Error executing editor (%s)", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		goto fail;
+	}
+	if (!pid) {
+		int e;
+
+		close(pipefd[0]);
+		fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
+		execl(editor, editor, path, (char *)NULL);
+		e = errno;
+		if (write(pipefd[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &code, sizeof(code)) == (ssize_t)sizeof(code)) {
+		close(pipefd[0]);
+		waitpid(pid, &status, 0);
+		strbuf_addf(err, "Error executing editor ([Errno %d] %s: ", code, strerror(code));
+		py_repr(err, editor);
+		strbuf_addch(err, ')');
+		goto fail;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			strbuf_addf(err, "Error executing editor (%s)", strerror(errno));
+			goto fail;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status)) {
+		strbuf_addf(err, "Error executing editor (Command '%s' returned non-zero exit status %d.)",
+			    cmd.buf, WEXITSTATUS(status));
+		goto fail;
+	}
+	if (WIFSIGNALED(status)) {
+		strbuf_addf(err, "Error executing editor (Command '%s' died with signal %d.)",
+			    cmd.buf, WTERMSIG(status));
+		goto fail;
+	}
+	strbuf_release(&cmd);
+	return 0;
+fail:
+	strbuf_release(&cmd);
+	return -1;
+}
+
+int cmd_edit(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct revlist revs = REVLIST_INIT;
+	char **text = NULL;
+	size_t ntext = 0, i, n = 0;
+	const char *rev = NULL;
+	char *editor = NULL;
+	int ret = -1;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("usage: git dbmig edit REVISION\n");
+			return 0;
+		}
+		if (rev || (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')))
+			return opt_unknown(argv[0], argv[i], err);
+		rev = argv[i];
+	}
+	if (!rev) {
+		strbuf_addstr(err, "edit: a revision is required\nusage: git dbmig edit REVISION");
+		return -1;
+	}
+	if (ctx->opts->at || ctx->opts->staged) {
+		strbuf_addf(err, "edit opens the files of the work tree; it cannot be used with %s",
+			    ctx->opts->at ? "--at" : "--staged");
+		return -1;
+	}
+	if (cmd_setup(ctx, &p, err))
+		return -1;
+	if (!strcmp(rev, "current")) {
+		if (current_rows(p, &revs, &text, &ntext, err))
+			goto cleanup;
+		if (!revs.n) {
+			strbuf_addstr(err, "No current revisions");
+			goto cleanup;
+		}
+	} else if (resolve_revisions(p->graph, rev, &revs, err)) {
+		goto cleanup;
+	}
+	for (i = 0; i < revs.n; i++)
+		n += revs.v[i] >= 0;
+	if (!n) {
+		strbuf_addf(err, "No revision files indicated by symbol '%s'", rev);
+		goto cleanup;
+	}
+	editor = find_editor();
+	if (!editor) {
+		strbuf_addstr(err, "Error executing editor (No suitable editor found. Please set the \"EDITOR\" or \"VISUAL\" environment variables)");
+		goto cleanup;
+	}
+	for (i = 0; i < revs.n; i++)
+		if (revs.v[i] >= 0 && run_editor(editor, project_rev_path(p, revs.v[i]), err))
+			goto cleanup;
+	ret = 0;
+cleanup:
+	free(editor);
+	migrate_free_rows(text, ntext);
+	revlist_release(&revs);
 	project_free(p);
 	return ret;
 }
