@@ -121,7 +121,9 @@ test_expect_success 'edit offers ids and labels, current --check-heads and ensur
 	comp "git dbmig current --" >out &&
 	has --check-heads --json &&
 	comp "git dbmig ensure_version --" >out &&
-	has --sql --lock-timeout
+	has --sql --lock-timeout &&
+	comp "git dbmig merge --" >out &&
+	has --splice --rev-id
 '
 
 test_expect_success 'a command'"'"'s options complete from its usage' '
