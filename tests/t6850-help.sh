@@ -55,6 +55,16 @@ test_expect_success 'without a command: the list on stderr and one FAILED line' 
 	grep -q "^FAILED: a command is required" err
 '
 
+test_expect_success 'the README lists the differences from Alembic, current on a missing file first' '
+	sed -n "/^## Differences from Alembic/,/^## /p" "$SRC_ROOT/README.md" >diffs &&
+	test "$(grep -c "^- \*\*" diffs)" -ge 10 &&
+	grep -q "^- \*\*\`current\` on a missing SQLite file fails" diffs &&
+	make_project 2>/dev/null; write_rev migrations/versions a1 "" "" "" "" "" &&
+	! git dbmig --url sqlite:///missing.db current 2>err &&
+	grep -q "^FAILED: .*missing.db.* does not exist" err &&
+	test ! -e missing.db
+'
+
 test_expect_failure_msg 'an unknown command' \
 	"unknown command 'list_templates' (see 'git dbmig --help')" git-dbmig list_templates
 test_expect_failure_msg 'a command misspelt with a dash' \
