@@ -17,7 +17,8 @@
 
 # One word a line, as __git_dbmig_comp takes them.
 __git_dbmig_commands_fallback="$(printf '%s\n' branches check current doctor \
-	downgrade graph heads history hook init merge refs revision show stamp upgrade)"
+	downgrade edit ensure_version graph heads history hook init merge refs revision \
+	show squash stamp upgrade)"
 __git_dbmig_global_options="$(printf '%s\n' -c --config -n --name -x --url \
 	--at --staged -q --quiet --version -h --help)"
 
@@ -56,7 +57,7 @@ __git_dbmig_run ()
 __git_dbmig_commands ()
 {
 	local list
-	list="$(__git_dbmig_run -h | sed -n '/^commands:/,$s/^  \([a-z][-a-z]*\) .*/\1/p')"
+	list="$(__git_dbmig_run -h | sed -n '/^commands:/,$s/^  \([a-z][-a-z_]*\) .*/\1/p')"
 	printf '%s\n' "${list:-$__git_dbmig_commands_fallback}"
 }
 
@@ -223,7 +224,7 @@ $__git_dbmig_ids" ;;
 		__git_dbmig_comp "base
 $(__git_dbmig_label_words @-1 @base)
 $__git_dbmig_ids" ;;
-	stamp|show|merge)
+	stamp|show|merge|edit)
 		__git_dbmig_comp "heads
 head
 base
@@ -292,7 +293,7 @@ _git_dbmig ()
 	fi
 
 	case "$subcommand" in
-	upgrade|downgrade|stamp|show|merge)
+	upgrade|downgrade|stamp|show|merge|edit)
 		__git_dbmig_revisions "$subcommand" ;;
 	squash)
 		__git_dbmig_read_graph

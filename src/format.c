@@ -129,7 +129,7 @@ void format_log_entry(struct strbuf *out, const struct graph *g, int rev,
 		format_labels(out, g, rev);
 		strbuf_addch(out, '\n');
 	}
-	strbuf_addf(out, "Path: %s\n\n", r->path);
+	strbuf_addf(out, "Path: %s\n\n", r->abspath ? r->abspath : r->path);
 	format_longdoc(&doc, r);
 	p = doc.buf;
 	for (;;) {

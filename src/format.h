@@ -25,7 +25,10 @@ void format_longdoc(struct strbuf *out, const struct rev *r);
 
 void format_head_only(struct strbuf *out, const struct graph *g, int rev,
 		      unsigned flags);
-/* "Rev: ..." block of --verbose and show. */
+/*
+ * "Rev: ..." block of --verbose and show. Its "Path:" line gives
+ * rev->abspath (see project_rev_path()), else rev->path.
+ */
 void format_log_entry(struct strbuf *out, const struct graph *g, int rev,
 		      int current);
 /* "upgrade a, b -> c, message" (without "Running "). */

@@ -27,7 +27,9 @@ static const struct command {
 	{ "current", cmd_current, "Display the current revision for a database." },
 	{ "doctor", cmd_doctor, "Show the config, database and hook in use, and what looks wrong." },
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },
-	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot)." },
+	{ "edit", cmd_edit, "Edit revision script(s) using $EDITOR." },
+	{ "ensure_version", cmd_ensure_version, "Create the alembic version table if it doesn't exist already." },
+	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot|ascii)." },
 	{ "heads", cmd_heads, "Show current available heads in the script directory." },
 	{ "history", cmd_history, "List changeset scripts in chronological order." },
 	{ "hook", cmd_hook, "Install or uninstall the pre-commit hook (hook install|uninstall)." },
@@ -43,12 +45,15 @@ static const struct command {
 
 static void print_usage(FILE *f)
 {
-	size_t i;
+	size_t i, width = 0;
 
 	fprintf(f, "usage: git dbmig [-c CONFIG] [-n NAME] [-x KEY=VALUE] [-q] [--no-color] [--url URL]\n"
 		   "                 [--at TREE-ISH | --staged] <command> [<args>]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+		if (strlen(commands[i].name) > width)
+			width = strlen(commands[i].name);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-*s %s\n", (int)width, commands[i].name, commands[i].help);
 }
 
 static int global_value(int argc, const char **argv, int *i, const char *shrt,

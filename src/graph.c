@@ -708,6 +708,7 @@ void graph_free(struct graph *g)
 
 		revfile_free(r->rf);
 		free(r->path);
+		free(r->abspath);
 		free(r->down);
 		free(r->deps);
 		free(r->normdown);

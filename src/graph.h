@@ -18,6 +18,7 @@ struct rev {
 	const char *id;       /* == rf->revision */
 	struct revfile *rf;
 	char *path;           /* where it was read from, for messages */
+	char *abspath;        /* Path: lines; NULL until project_rev_path() */
 	char blob[41];        /* git blob id of the file's bytes */
 	int *down;            /* versioned down_revision, declared order */
 	size_t ndown;

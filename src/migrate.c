@@ -2,8 +2,10 @@
  * migrate: applies plans. Order of work for one run:
  *   1. open the database and take the run lock (another run waits);
  *   2. read the version rows and plan from them;
- *   3. refuse a plan that holds an Alembic .py revision, and simulate the
- *      row bookkeeping of every step, so that a refusal writes nothing;
+ *   3. refuse a plan that holds an Alembic .py revision or an ${x.KEY}
+ *      without a value, and simulate the row bookkeeping of every step,
+ *      so that a refusal writes nothing (a missing SQLite file is
+ *      created only after these checks pass on the plan from no rows);
  *   4. create the version table (as Alembic does, even for an empty
  *      plan) and the dbmig_log table;
  *   5. for each step: BEGIN, body, version rows, log row, COMMIT.
@@ -132,12 +134,21 @@ static void sql_literal(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '\'');
 }
 
-static void version_table_ddl(struct strbuf *sb, const struct project *p)
+/*
+ * The version table's DDL as SQLAlchemy compiles it for Alembic: lines
+ * indented by a tab when sent to the database, by four spaces in --sql
+ * output (Alembic's static_output replaces the tabs), so that even the
+ * text SQLite keeps in sqlite_master is Alembic's.
+ */
+static void version_table_ddl(struct strbuf *sb, const struct project *p,
+			      int online)
 {
+	const char *ind = online ? "\t" : "    ";
+
 	strbuf_addstr(sb, "CREATE TABLE ");
 	table_name(sb, p, p->version_table);
-	strbuf_addf(sb, " (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT %s_pkc PRIMARY KEY (version_num)\n)",
-		    p->version_table);
+	strbuf_addf(sb, " (\n%sversion_num VARCHAR(32) NOT NULL, \n%sCONSTRAINT %s_pkc PRIMARY KEY (version_num)\n)",
+		    ind, ind, p->version_table);
 }
 
 static void log_table_ddl(struct strbuf *sb, const struct project *p,
@@ -411,7 +422,7 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 		if (d->sql_flags & DB_SQL_BEGIN_FIRST)
 			strbuf_addstr(&out, "BEGIN;\n\n");
 		if (!rows.n && !had_rows) {
-			version_table_ddl(&out, p);
+			version_table_ddl(&out, p, 0);
 			strbuf_addstr(&out, ";\n\n");
 			had_rows = 1;
 		}
@@ -599,6 +610,79 @@ static long elapsed_ms(const struct timeval *a, const struct timeval *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
 }
 
+/*
+ * Everything that can refuse a plan, before anything is written: a step
+ * that would run an Alembic .py revision, a body whose ${x.KEY} has no
+ * value, a stamp whose row bookkeeping cannot be recorded. Simulates the
+ * row changes of every step from rows into ops (opstart[i]: the first
+ * of step i's, opstart[plan->n]: the end).
+ */
+static int check_plan(struct project *p, const struct migrate_opts *o,
+		      const struct revlist *rows, const struct plan *plan,
+		      struct rowops *ops, size_t *opstart, struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	struct revlist sim = REVLIST_INIT;
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < rows->n; i++)
+		revlist_add(&sim, rows->v[i]);
+	for (i = 0; i < plan->n; i++) {
+		const struct step *s = &plan->steps[i];
+
+		if (s->kind != STEP_STAMP) {
+			const struct rev *r = &g->revs[s->rev];
+			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
+			struct strbuf body = STRBUF_INIT, e = STRBUF_INIT;
+			int bad = 0;
+
+			if (r->rf->kind == REVFILE_PY) {
+				strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)",
+					    r->path);
+				goto cleanup;
+			}
+			if (text && migrate_expand_body(&body, p, text, &e)) {
+				strbuf_addf(err, "%s %s (%s): %s (nothing was changed)",
+					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
+					    r->id, r->path, e.buf);
+				bad = 1;
+			}
+			strbuf_release(&body);
+			strbuf_release(&e);
+			if (bad)
+				goto cleanup;
+		}
+		opstart[i] = ops->n;
+		if (heads_apply(g, &sim, s, ops, err)) {
+			if (s->kind == STEP_STAMP) {
+				/* Alembic's head bookkeeping crashes on these stamps */
+				struct strbuf why = STRBUF_INIT;
+
+				strbuf_addf(&why, "cannot stamp %s: the revisions overlap the version rows in a way the version table cannot record (%s); stamp them one at a time (nothing was changed)",
+					    o->ntargets > 1 ? "these revisions together" : o->targets[0], err->buf);
+				strbuf_reset(err);
+				strbuf_addstr(err, why.buf);
+				strbuf_release(&why);
+			}
+			goto cleanup;
+		}
+		if (getenv("DBMIG_TRACE")) {
+			size_t k;
+
+			fprintf(stderr, "trace: step %s:", g->revs[s->rev >= 0 ? s->rev : 0].id);
+			for (k = 0; k < sim.n; k++)
+				fprintf(stderr, " %s", g->revs[sim.v[k]].id);
+			fputc('\n', stderr);
+		}
+	}
+	opstart[plan->n] = ops->n;
+	ret = 0;
+cleanup:
+	revlist_release(&sim);
+	return ret;
+}
+
 static int run_online(struct project *p, const struct migrate_opts *o,
 		      struct strbuf *err)
 {
@@ -606,7 +690,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	struct db *db = NULL;
 	char **rowtext = NULL;
 	size_t nrows = 0, i;
-	struct revlist rows = REVLIST_INIT, sim = REVLIST_INIT;
+	struct revlist rows = REVLIST_INIT;
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
 	size_t *opstart = NULL;
@@ -624,6 +708,14 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 
 		strbuf_reset(err);
 		ret = plan_for(p, o, &none, &plan, err);
+		if (!ret) {
+			/* the plan from no rows is the one that will run */
+			opstart = xcalloc(plan.n + 1, sizeof(*opstart));
+			ret = check_plan(p, o, &none, &plan, &ops, opstart, err);
+			free(opstart);
+			opstart = NULL;
+			ops.n = 0;
+		}
 		plan_release(&plan);
 		if (ret)
 			goto cleanup;
@@ -656,40 +748,8 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 
 	/* Refuse before writing anything. */
 	opstart = xcalloc(plan.n + 1, sizeof(*opstart));
-	for (i = 0; i < rows.n; i++)
-		revlist_add(&sim, rows.v[i]);
-	for (i = 0; i < plan.n; i++) {
-		const struct step *s = &plan.steps[i];
-
-		if (s->kind != STEP_STAMP && g->revs[s->rev].rf->kind == REVFILE_PY) {
-			strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)",
-				    g->revs[s->rev].path);
-			goto cleanup;
-		}
-		opstart[i] = ops.n;
-		if (heads_apply(g, &sim, s, &ops, err)) {
-			if (s->kind == STEP_STAMP) {
-				/* Alembic's head bookkeeping crashes on these stamps */
-				struct strbuf why = STRBUF_INIT;
-
-				strbuf_addf(&why, "cannot stamp %s: the revisions overlap the version rows in a way the version table cannot record (%s); stamp them one at a time (nothing was changed)",
-					    o->ntargets > 1 ? "these revisions together" : o->targets[0], err->buf);
-				strbuf_reset(err);
-				strbuf_addstr(err, why.buf);
-				strbuf_release(&why);
-			}
-			goto cleanup;
-		}
-		if (getenv("DBMIG_TRACE")) {
-			size_t k;
-
-			fprintf(stderr, "trace: step %s:", g->revs[s->rev >= 0 ? s->rev : 0].id);
-			for (k = 0; k < sim.n; k++)
-				fprintf(stderr, " %s", g->revs[sim.v[k]].id);
-			fputc('\n', stderr);
-		}
-	}
-	opstart[plan.n] = ops.n;
+	if (check_plan(p, o, &rows, &plan, &ops, opstart, err))
+		goto cleanup;
 
 	if (!nrows || o->purge) {
 		struct strbuf ddl = STRBUF_INIT;
@@ -698,7 +758,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (db->ops->has_table(db, p->version_table_schema, p->version_table, &has, err))
 			goto cleanup;
 		if (!has) {
-			version_table_ddl(&ddl, p);
+			version_table_ddl(&ddl, p, 1);
 			if (db->ops->exec(db, ddl.buf, err)) {
 				strbuf_release(&ddl);
 				goto cleanup;
@@ -740,8 +800,10 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		int fail = 0;
 
 		format_step(&line, g, s);
-		info("Running %s%s", line.buf,
-		     transactional ? "" : " (outside a transaction: transactional is false)");
+		/* Alembic's exact line; what differs goes on a line of its own */
+		info("Running %s", line.buf);
+		if (!transactional)
+			info("Revision %s runs outside a transaction (transactional: false)", r->id);
 		if (plan.n > 3) {
 			struct timeval now;
 
@@ -877,7 +939,6 @@ cleanup:
 	free(ops.v);
 	plan_release(&plan);
 	revlist_release(&rows);
-	revlist_release(&sim);
 	migrate_free_rows(rowtext, nrows);
 	if (db)
 		db->ops->unlock(db);
@@ -903,4 +964,52 @@ int migrate_run(struct project *p, const struct migrate_opts *o,
 		}
 	}
 	return run_online(p, o, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* ensure_version                                                      */
+
+int migrate_ensure_version(struct project *p, int sql, long lock_timeout_ms,
+			   struct strbuf *err)
+{
+	struct strbuf ddl = STRBUF_INIT;
+	struct db *db = NULL;
+	int has = 0, ret = -1;
+
+	version_table_ddl(&ddl, p, !sql);
+	if (sql) {
+		/*
+		 * Alembic's offline run creates the table and, as it ends with
+		 * no version rows, drops it again; with no revision to run,
+		 * there is no transaction to write either.
+		 */
+		if (p->url) {
+			struct url *u = NULL;
+
+			if (url_parse(&u, p->url, err))
+				goto cleanup;
+			url_free(u);
+		}
+		strbuf_addstr(&ddl, ";\n\nDROP TABLE ");
+		table_name(&ddl, p, p->version_table);
+		strbuf_addstr(&ddl, ";\n\n");
+		fwrite(ddl.buf, 1, ddl.len, stdout);
+		ret = 0;
+		goto cleanup;
+	}
+	if (migrate_open_db(p, DB_CREATE, &db, err))
+		goto cleanup;
+	if (db_lock(db, p->version_table_schema, p->version_table, lock_timeout_ms, err))
+		goto cleanup;
+	if (db->ops->has_table(db, p->version_table_schema, p->version_table, &has, err))
+		goto unlock;
+	if (!has && db->ops->exec(db, ddl.buf, err))
+		goto unlock;
+	ret = 0;
+unlock:
+	db->ops->unlock(db);
+cleanup:
+	db_close(db);
+	strbuf_release(&ddl);
+	return ret;
 }

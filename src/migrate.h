@@ -32,6 +32,14 @@ struct migrate_opts {
 int migrate_run(struct project *p, const struct migrate_opts *o,
 		struct strbuf *err);
 
+/*
+ * ensure_version: create the version table, as Alembic creates it, when
+ * the database has none (a missing SQLite file is created); nothing
+ * else. With sql, print Alembic's offline script for it instead.
+ */
+int migrate_ensure_version(struct project *p, int sql, long lock_timeout_ms,
+			   struct strbuf *err);
+
 /* Open the project's database. DB_CREATE creates a missing SQLite file. */
 int migrate_open_db(struct project *p, unsigned flags, struct db **out,
 		    struct strbuf *err);

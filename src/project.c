@@ -258,6 +258,8 @@ int project_load_graph(struct project *p, struct strbuf *err)
 		memcpy(in[n].blob, f->blob, sizeof(in[n].blob));
 		n++;
 	}
+	if (src->root)
+		p->git_root = xstrdup(src->root);
 	ret = graph_build(&p->graph, in, n, err);
 	n = 0;
 cleanup:
@@ -301,6 +303,27 @@ static char *lexical_path(const char *path)
 	if (!sb.len)
 		strbuf_addch(&sb, '/');
 	return strbuf_detach(&sb, NULL);
+}
+
+const char *project_rev_path(struct project *p, int rev)
+{
+	struct rev *r = &p->graph->revs[rev];
+	char real[PATH_MAX];
+
+	if (r->abspath)
+		return r->abspath;
+	if (p->git_root) {
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "%s/%s", p->git_root, r->path);
+		r->abspath = strbuf_detach(&sb, NULL);
+	} else if (realpath(r->path, real)) {
+		r->abspath = xstrdup(real);
+	} else {
+		/* gone since it was read: the path it was read from */
+		r->abspath = lexical_path(r->path);
+	}
+	return r->abspath;
 }
 
 static int path_is_under(const char *path, const char *dir)
@@ -479,6 +502,7 @@ void project_free(struct project *p)
 	free(p->version_table);
 	free(p->version_table_schema);
 	free(p->url);
+	free(p->git_root);
 	graph_free(p->graph);
 	free(p);
 }

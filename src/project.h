@@ -54,6 +54,7 @@ struct project {
 	char *url;               /* NULL when none is configured */
 	enum project_url_origin url_origin;
 	struct graph *graph;     /* after project_load_graph */
+	char *git_root;          /* --at/--staged: real path of the work tree */
 };
 
 /* Find and read the config. Fails when none is found. */
@@ -62,6 +63,14 @@ int project_open(struct project **out, const struct options *opts,
 /* Read and parse every revision file, and build the graph. */
 int project_load_graph(struct project *p, struct strbuf *err);
 void project_free(struct project *p);
+
+/*
+ * The absolute path of a revision's file, as Alembic 1.18 prints it on
+ * "Path:" lines: the file's real path (symlinks resolved, as Alembic's
+ * Path.resolve()). With --at or --staged the file need not exist: the
+ * path it has in the work tree is given. Kept in the graph's revision.
+ */
+const char *project_rev_path(struct project *p, int rev);
 
 /* A setting of the main section, or def when absent. */
 const char *project_get(struct project *p, const char *key, const char *def);

@@ -27,6 +27,11 @@ struct source {
 	struct source_file *files;
 	size_t nfiles, alloc;
 	int no_blobs;     /* leave blob ids empty: nobody will log them */
+	/*
+	 * git sources: the real path of the work tree, which the files'
+	 * repository paths are relative to; NULL for the work tree source.
+	 */
+	char *root;
 };
 
 /* A revision file name: "*.sql", or "*.py" except __init__.py and ".#*". */

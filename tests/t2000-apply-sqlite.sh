@@ -113,8 +113,22 @@ test_expect_success 'a placeholder without value and default fails before runnin
 test_expect_success 'transactional: false runs outside a transaction and says so' '
 	printf -- "-- revision: e1\n-- transactional: false\n\n-- migrate:upgrade\nCREATE TABLE t_e1 (x INTEGER);\n\n-- migrate:downgrade\nDROP TABLE t_e1;\n" >$V/e1_notx.sql &&
 	git dbmig upgrade e1 2>err &&
-	grep -q "outside a transaction" err &&
+	cat >expect <<-\EOF &&
+	Running upgrade  -> e1
+	Revision e1 runs outside a transaction (transactional: false)
+	EOF
+	diff -u expect err &&
 	rows test.db | grep -q e1
+'
+
+test_expect_success 'the Running line of a transactional: false revision is Alembic'"'"'s own' '
+	git dbmig downgrade e1@-1 2>err &&
+	cat >expect <<-\EOF &&
+	Running downgrade e1 -> 
+	Revision e1 runs outside a transaction (transactional: false)
+	EOF
+	diff -u expect err &&
+	git dbmig upgrade e1 2>/dev/null
 '
 
 test_expect_success '--one-transaction applies the whole run at once' '

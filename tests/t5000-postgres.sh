@@ -140,7 +140,8 @@ test_expect_success 'transactional: false runs CREATE INDEX CONCURRENTLY' '
 	write_conc "CREATE INDEX CONCURRENTLY t_k_x ON t_k (x);
 CREATE INDEX CONCURRENTLY t_k_y ON t_k (y);" false &&
 	git dbmig --url "$url" upgrade heads 2>err &&
-	grep "Running upgrade k1 -> k2, rev k2 (outside a transaction" err &&
+	grep -A1 -x "Running upgrade k1 -> k2, rev k2" err >lines &&
+	test "$(sed -n 2p lines)" = "Revision k2 runs outside a transaction (transactional: false)" &&
 	test "$(pg_rows "$url")" = k2 &&
 	test "$(pg_query "$url" "SELECT string_agg(indexname, '"' '"' ORDER BY indexname) FROM pg_indexes WHERE tablename = '"'t_k'"'")" = "t_k_x t_k_y" &&
 	test "$(pg_query "$url" "SELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = '"'t_k'"'::regclass")" = t &&
@@ -430,6 +431,31 @@ test_expect_success 'a run that cannot get the lock in time gives up with a clea
 	! grep -q "^Running" err &&
 	wait $slow &&
 	test "$(pg_rows "$url")" = "k6 l6"
+'
+
+# ------------------------------------------------------------------
+# ensure_version
+
+pg_version_table() {
+	pg_query "$1" "SELECT c.column_name || ' ' || c.data_type || ' ' || c.character_maximum_length || ' ' || c.is_nullable || ' ' || k.constraint_name
+		FROM information_schema.columns c
+		JOIN information_schema.table_constraints k
+		  ON k.table_schema = c.table_schema AND k.table_name = c.table_name AND k.constraint_type = 'PRIMARY KEY'
+		WHERE c.table_schema = '${3:-public}' AND c.table_name = '${2:-alembic_version}'"
+}
+
+test_expect_success 'ensure_version creates the version table Alembic creates, and only it' '
+	url=$(pg_createdb ensure) &&
+	mkdir ensure && (cd ensure && make_project &&
+	git dbmig --url "$url" ensure_version &&
+	test "$(pg_version_table "$url")" = "version_num character varying 32 NO alembic_version_pkc" &&
+	test "$(pg_query "$url" "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"'public'"'")" = 1 &&
+	git dbmig --url "$url" ensure_version &&
+	test "$(pg_rows "$url")" = "" &&
+	printf "version_table = vt\nversion_table_schema = other\n" >>alembic.ini &&
+	pg_sql "$url" "CREATE SCHEMA other" &&
+	git dbmig --url "$url" ensure_version &&
+	test "$(pg_version_table "$url" vt other)" = "version_num character varying 32 NO vt_pkc")
 '
 
 test_done

@@ -110,7 +110,20 @@ test_expect_success 'commands complete, doctor among them' '
 	comp "git dbmig " >out &&
 	has upgrade downgrade stamp current heads branches history show check hook init merge revision doctor &&
 	comp "git dbmig d" >out &&
-	has doctor downgrade && hasnt upgrade
+	has doctor downgrade && hasnt upgrade &&
+	comp "git dbmig e" >out &&
+	has edit ensure_version && test $(wc -l <out) = 2
+'
+
+test_expect_success 'edit offers ids and labels, current --check-heads and ensure_version --sql their options' '
+	comp "git dbmig edit " >out &&
+	has core_rev1 CORE heads &&
+	comp "git dbmig current --" >out &&
+	has --check-heads --json &&
+	comp "git dbmig ensure_version --" >out &&
+	has --sql --lock-timeout &&
+	comp "git dbmig merge --" >out &&
+	has --splice --rev-id
 '
 
 test_expect_success 'a command'"'"'s options complete from its usage' '

@@ -51,7 +51,7 @@ roff() { printf "%s" "$1" | sed "s/-/\\\\-/g"; }
 
 test_expect_success 'every command of --help has an entry in COMMANDS' '
 	# (git dbmig --help is "git help dbmig": ask git-dbmig -h)
-	git-dbmig -h | sed -n "/^commands:/,\$s/^  \([a-z][-a-z]*\) .*/\1/p" >cmds &&
+	git-dbmig -h | sed -n "/^commands:/,\$s/^  \([a-z][-a-z_]*\) .*/\1/p" >cmds &&
 	test -s cmds &&
 	sed -n "/^\.SH COMMANDS/,/^\.SH OPTIONS/p" "$PAGE" >commands &&
 	while read c; do

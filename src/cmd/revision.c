@@ -439,7 +439,7 @@ static int parse(int merge, int argc, const char **argv, struct newrev *nr,
 		int r;
 
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf(merge ? "usage: git dbmig merge [-m MESSAGE] [--branch-label LABEL] [--rev-id ID] REVISIONS...\n"
+			printf(merge ? "usage: git dbmig merge [-m MESSAGE] [--branch-label LABEL] [--rev-id ID] [--splice] REVISIONS...\n"
 				     : "usage: git dbmig revision [-m MESSAGE] [--head HEAD] [--splice] [--branch-label LABEL] [--version-path PATH] [--rev-id ID] [--depends-on DEP]...\n");
 			return 1;
 		}
@@ -467,7 +467,8 @@ static int parse(int merge, int argc, const char **argv, struct newrev *nr,
 			if (r < 0)
 				return -1;
 			nr->version_path = v;
-		} else if (!merge && opt_flag(argv[i], NULL, "--splice")) {
+		} else if (opt_flag(argv[i], NULL, "--splice")) {
+			/* merge --splice: Alembic 1.18.5 */
 			nr->splice = 1;
 		} else if (!merge && opt_flag(argv[i], NULL, "--autogenerate")) {
 			strbuf_addstr(err, "revision: --autogenerate needs SQLAlchemy models; git-dbmig writes SQL revisions by hand");

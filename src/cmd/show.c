@@ -1,6 +1,7 @@
 /*
  * cmd/show.c: the read-only commands "heads", "branches", "history",
- * "show" and "current", in Alembic's output format (SPEC 5).
+ * "show" and "current", in Alembic's output format (SPEC 5), and "edit",
+ * which opens the revisions "show" would print in an editor.
  */
 #include "cmd/cmd.h"
 #include "fleet.h"
@@ -10,8 +11,13 @@
 #include "squash.h"
 #include "usage.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void out_line(struct strbuf *sb)
 {
@@ -41,6 +47,13 @@ cleanup:
 }
 
 static int json_flag;
+
+/* rev, with the absolute path its "Path:" line shows looked up */
+static int log_rev(struct project *p, int rev)
+{
+	project_rev_path(p, rev);
+	return rev;
+}
 
 static int parse_flags(int argc, const char **argv, const char *usage,
 		       int *verbose, int *resolve_deps, struct strbuf *err)
@@ -90,7 +103,7 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 				continue;
 			}
 			if (verbose)
-				format_log_entry(&sb, p->graph, h[i], 0);
+				format_log_entry(&sb, p->graph, log_rev(p, h[i]), 0);
 			else
 				format_head_only(&sb, p->graph, h[i], FMT_BRANCHES | FMT_HEADS);
 			out_line(&sb);
@@ -140,7 +153,7 @@ int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf
 		if (!rev_is_branch_point(rv))
 			continue;
 		if (verbose)
-			format_log_entry(&sb, p->graph, order.v[i], 0);
+			format_log_entry(&sb, p->graph, log_rev(p, order.v[i]), 0);
 		else
 			format_head_only(&sb, p->graph, order.v[i], FMT_BRANCHES | FMT_TREE);
 		strbuf_addch(&sb, '\n');
@@ -257,7 +270,7 @@ int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 			continue;
 		}
 		if (verbose)
-			format_log_entry(&sb, p->graph, order.v[i], cur);
+			format_log_entry(&sb, p->graph, log_rev(p, order.v[i]), cur);
 		else
 			format_head_only(&sb, p->graph, order.v[i],
 					 FMT_BRANCHES | FMT_DOC | FMT_PARENTS | FMT_TREE |
@@ -331,7 +344,7 @@ int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *er
 			format_json_revision(&sb, p->graph, revs.v[i], 0, 0);
 			continue;
 		}
-		format_log_entry(&sb, p->graph, revs.v[i], 0);
+		format_log_entry(&sb, p->graph, log_rev(p, revs.v[i]), 0);
 		out_line(&sb);
 	}
 	if (json_flag) {
@@ -352,9 +365,48 @@ cleanup:
  * also go there on one line ("a (head), b"), and only the -v form is
  * printed (a fleet's summary line carries the short one).
  */
-static int show_current(struct project *p, int verbose, struct strbuf *oneline,
-			struct strbuf *err)
+/*
+ * current --check-heads, as Alembic 1.17.1+ checks it (command.current):
+ * the version rows must be exactly the graph's heads, every revision
+ * with no down_revision child. An effective head (one that something
+ * depends on) is one of them, and is never a row once its dependent is
+ * applied: in such a graph Alembic's check, and so this one, fails.
+ */
+static int check_heads(const struct graph *g, const struct revlist *rows,
+		       struct strbuf *err)
 {
+	size_t i, k;
+	int ok = 1;
+
+	for (i = 0; ok && i < rows->n; i++) {
+		int found = 0;
+
+		for (k = 0; k < g->nheads; k++)
+			found |= g->heads[k] == rows->v[i];
+		ok = found;
+	}
+	for (k = 0; ok && k < g->nheads; k++) {
+		int found = 0;
+
+		for (i = 0; i < rows->n; i++)
+			found |= g->heads[k] == rows->v[i];
+		ok = found;
+	}
+	if (ok)
+		return 0;
+	strbuf_addstr(err, "Database is not on all head revisions");
+	return -1;
+}
+
+struct current_opts {
+	int verbose;
+	int check_heads;
+};
+
+static int show_current(struct project *p, const struct current_opts *co,
+			struct strbuf *oneline, struct strbuf *err)
+{
+	int verbose = co->verbose;
 	struct strbuf sb = STRBUF_INIT;
 	struct revlist rows = REVLIST_INIT, all = REVLIST_INIT;
 	char **text = NULL;
@@ -376,6 +428,8 @@ static int show_current(struct project *p, int verbose, struct strbuf *oneline,
 			goto cleanup;
 		}
 	}
+	if (co->check_heads && check_heads(p->graph, &rows, err))
+		goto cleanup;
 	resolve_all_current(&all, p->graph, &rows);
 	if (json_flag && !oneline) {
 		/* the revisions current expands to; "current" marks the rows themselves */
@@ -403,7 +457,7 @@ static int show_current(struct project *p, int verbose, struct strbuf *oneline,
 		if (!print)
 			continue;
 		if (verbose)
-			format_log_entry(&sb, p->graph, all.v[i], 0);
+			format_log_entry(&sb, p->graph, log_rev(p, all.v[i]), 0);
 		else
 			format_head_only(&sb, p->graph, all.v[i], FMT_HEADS | FMT_TREE);
 		out_line(&sb);
@@ -422,24 +476,29 @@ cleanup:
 static int current_target(struct project *p, const struct project_target *t,
 			  void *data, struct strbuf *summary, struct strbuf *err)
 {
-	return show_current(p, *(const int *)data, summary, err);
+	return show_current(p, data, summary, err);
 }
 
 int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
 {
 	struct fleet_opts fo = FLEET_OPTS_INIT;
 	struct project *p = NULL;
-	int verbose = 0, i, r, ret = -1;
+	struct current_opts co = { 0, 0 };
+	int i, r, ret = -1;
 
 	for (i = 1; i < argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig current [-v | --json]\n"
-			       "   or: git dbmig current [-v] --target NAME|all... [-j N] [--fail-fast]\n");
+			printf("usage: git dbmig current [-c | --check-heads] [-v | --json]\n"
+			       "   or: git dbmig current [-c | --check-heads] [-v] --target NAME|all... [-j N] [--fail-fast]\n");
 			ret = 0;
 			goto cleanup;
 		}
 		if (opt_flag(argv[i], "-v", "--verbose")) {
-			verbose = 1;
+			co.verbose = 1;
+			continue;
+		}
+		if (opt_flag(argv[i], "-c", "--check-heads")) {
+			co.check_heads = 1;
 			continue;
 		}
 		if (opt_flag(argv[i], NULL, "--json")) {
@@ -460,10 +519,216 @@ int cmd_current(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 	}
 	if (fleet_check_options(&fo, argv[0], err) || cmd_setup(ctx, &p, err))
 		goto cleanup;
-	ret = fo.nnames ? fleet_run(p, &fo, current_target, &verbose, err) :
-			  show_current(p, verbose, NULL, err);
+	ret = fo.nnames ? fleet_run(p, &fo, current_target, &co, err) :
+			  show_current(p, &co, NULL, err);
 cleanup:
 	fleet_opts_release(&fo);
+	project_free(p);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* edit                                                                */
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st);
+}
+
+/*
+ * The editor, found as Alembic's util/editor.py finds it: $EDITOR, then
+ * $VISUAL, taken as they are when they name an existing file; a bare
+ * command name joins the candidates (EDITOR first, VISUAL second, before
+ * sensible-editor), which are looked for in each folder of $PATH. The
+ * value is a file name, never a shell command line.
+ */
+static char *find_editor(void)
+{
+	const char *cand[8] = { "sensible-editor", "editor", "nano", "vim", "code" };
+	static const char *const vars[] = { "EDITOR", "VISUAL" };
+	size_t n = 5, i, k;
+	const char *path;
+
+	for (i = 0; i < 2; i++) {
+		const char *v = getenv(vars[i]);
+
+		if (!v)
+			continue;
+		if (file_exists(v))
+			return xstrdup(v);
+		if (!strchr(v, '/')) {
+			for (k = n; k > i; k--)
+				cand[k] = cand[k - 1];
+			cand[i] = v;
+			n++;
+		}
+	}
+	path = getenv("PATH");
+	for (i = 0; i < n; i++) {
+		const char *s = path ? path : "";
+
+		for (;;) {
+			size_t len = strcspn(s, ":");
+			struct strbuf sb = STRBUF_INIT;
+
+			if (len)
+				strbuf_addf(&sb, "%.*s/%s", (int)len, s, cand[i]);
+			else
+				strbuf_addstr(&sb, cand[i]);
+			if (file_exists(sb.buf))
+				return strbuf_detach(&sb, NULL);
+			strbuf_release(&sb);
+			if (!s[len])
+				break;
+			s += len + 1;
+		}
+	}
+	return NULL;
+}
+
+/* Python's repr() of a str, as Alembic's messages show the command. */
+static void py_repr(struct strbuf *out, const char *s)
+{
+	int dq = strchr(s, '\'') && !strchr(s, '"');
+
+	strbuf_addch(out, dq ? '"' : '\'');
+	for (; *s; s++) {
+		if (*s == '\\' || (!dq && *s == '\''))
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, *s);
+	}
+	strbuf_addch(out, dq ? '"' : '\'');
+}
+
+/* Run editor on path and wait; the message is Alembic's (subprocess's). */
+static int run_editor(const char *editor, const char *path, struct strbuf *err)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	int pipefd[2], status, code = 0;
+	pid_t pid;
+
+	strbuf_addstr(&cmd, "[");
+	py_repr(&cmd, editor);
+	strbuf_addstr(&cmd, ", ");
+	py_repr(&cmd, path);
+	strbuf_addstr(&cmd, "]");
+	fflush(stdout);
+	fflush(stderr);
+	if (pipe(pipefd)) {
+		strbuf_addf(err, "Error executing editor (%s)", strerror(errno));
+		goto fail;
+	}
+	pid = fork();
+	if (pid < 0) {
+		strbuf_addf(err, "Error executing editor (%s)", strerror(errno));
+		close(pipefd[0]);
+		close(pipefd[1]);
+		goto fail;
+	}
+	if (!pid) {
+		int e;
+
+		close(pipefd[0]);
+		fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
+		execl(editor, editor, path, (char *)NULL);
+		e = errno;
+		if (write(pipefd[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &code, sizeof(code)) == (ssize_t)sizeof(code)) {
+		close(pipefd[0]);
+		waitpid(pid, &status, 0);
+		strbuf_addf(err, "Error executing editor ([Errno %d] %s: ", code, strerror(code));
+		py_repr(err, editor);
+		strbuf_addch(err, ')');
+		goto fail;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			strbuf_addf(err, "Error executing editor (%s)", strerror(errno));
+			goto fail;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status)) {
+		strbuf_addf(err, "Error executing editor (Command '%s' returned non-zero exit status %d.)",
+			    cmd.buf, WEXITSTATUS(status));
+		goto fail;
+	}
+	if (WIFSIGNALED(status)) {
+		strbuf_addf(err, "Error executing editor (Command '%s' died with signal %d.)",
+			    cmd.buf, WTERMSIG(status));
+		goto fail;
+	}
+	strbuf_release(&cmd);
+	return 0;
+fail:
+	strbuf_release(&cmd);
+	return -1;
+}
+
+int cmd_edit(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	struct revlist revs = REVLIST_INIT;
+	char **text = NULL;
+	size_t ntext = 0, i, n = 0;
+	const char *rev = NULL;
+	char *editor = NULL;
+	int ret = -1;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("usage: git dbmig edit REVISION\n");
+			return 0;
+		}
+		if (rev || (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9')))
+			return opt_unknown(argv[0], argv[i], err);
+		rev = argv[i];
+	}
+	if (!rev) {
+		strbuf_addstr(err, "edit: a revision is required\nusage: git dbmig edit REVISION");
+		return -1;
+	}
+	if (ctx->opts->at || ctx->opts->staged) {
+		strbuf_addf(err, "edit opens the files of the work tree; it cannot be used with %s",
+			    ctx->opts->at ? "--at" : "--staged");
+		return -1;
+	}
+	if (cmd_setup(ctx, &p, err))
+		return -1;
+	if (!strcmp(rev, "current")) {
+		if (current_rows(p, &revs, &text, &ntext, err))
+			goto cleanup;
+		if (!revs.n) {
+			strbuf_addstr(err, "No current revisions");
+			goto cleanup;
+		}
+	} else if (resolve_revisions(p->graph, rev, &revs, err)) {
+		goto cleanup;
+	}
+	for (i = 0; i < revs.n; i++)
+		n += revs.v[i] >= 0;
+	if (!n) {
+		strbuf_addf(err, "No revision files indicated by symbol '%s'", rev);
+		goto cleanup;
+	}
+	editor = find_editor();
+	if (!editor) {
+		strbuf_addstr(err, "Error executing editor (No suitable editor found. Please set the \"EDITOR\" or \"VISUAL\" environment variables)");
+		goto cleanup;
+	}
+	for (i = 0; i < revs.n; i++)
+		if (revs.v[i] >= 0 && run_editor(editor, project_rev_path(p, revs.v[i]), err))
+			goto cleanup;
+	ret = 0;
+cleanup:
+	free(editor);
+	migrate_free_rows(text, ntext);
+	revlist_release(&revs);
 	project_free(p);
 	return ret;
 }

@@ -1,6 +1,7 @@
 /*
  * cmd/upgrade.c: "upgrade" and "downgrade" (and "stamp"), thin wrappers
- * around migrate_run(), or fleet_migrate() with --target.
+ * around migrate_run(), or fleet_migrate() with --target; and
+ * "ensure_version", around migrate_ensure_version().
  */
 #include "cmd/cmd.h"
 #include "fleet.h"
@@ -132,4 +133,46 @@ int cmd_downgrade(int argc, const char **argv, struct cmd_ctx *ctx, struct strbu
 int cmd_stamp(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
 {
 	return run(MIGRATE_STAMP, argc, argv, ctx, err);
+}
+
+int cmd_ensure_version(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
+{
+	struct project *p = NULL;
+	long lock_timeout_ms = 60000;
+	int sql = 0, i, ret = -1;
+
+	for (i = 1; i < argc; i++) {
+		const char *v;
+		int r;
+
+		if (opt_flag(argv[i], "-h", "--help")) {
+			printf("usage: git dbmig ensure_version [--sql] [--lock-timeout SECONDS]\n");
+			return 0;
+		}
+		if (opt_flag(argv[i], NULL, "--sql")) {
+			sql = 1;
+			continue;
+		}
+		if ((r = opt_value(argc, argv, &i, NULL, "--lock-timeout", &v, err))) {
+			char *end;
+			double s;
+
+			if (r < 0)
+				return -1;
+			s = strtod(v, &end);
+			if (*end || s < 0) {
+				strbuf_addf(err, "--lock-timeout '%s' is not a number of seconds", v);
+				return -1;
+			}
+			lock_timeout_ms = (long)(s * 1000);
+			continue;
+		}
+		return opt_unknown(argv[0], argv[i], err);
+	}
+	/* the version table is all it needs: the graph is not read */
+	if (project_open(&p, ctx->opts, err))
+		return -1;
+	ret = migrate_ensure_version(p, sql, lock_timeout_ms, err);
+	project_free(p);
+	return ret;
 }

@@ -295,6 +295,15 @@ static int select_files(struct source **out, const char *at, char *const *dirs,
 		strbuf_addstr(err, "a bare repository has no work tree to map the version locations into");
 		goto cleanup;
 	}
+	{
+		char real[PATH_MAX];
+		size_t n;
+
+		s->root = xstrdup(realpath(workdir, real) ? real : workdir);
+		n = strlen(s->root);
+		while (n > 1 && s->root[n - 1] == '/')
+			s->root[--n] = '\0';
+	}
 	if (at) {
 		if (git_revparse_single(&obj, repo, at)) {
 			strbuf_addf(err, "--at '%s' names no commit or tree", at);

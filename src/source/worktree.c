@@ -67,6 +67,7 @@ void source_free(struct source *s)
 		revfile_free(s->files[i].rf);
 	}
 	free(s->files);
+	free(s->root);
 	free(s);
 }
 
