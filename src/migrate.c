@@ -26,6 +26,34 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * For the crash tests: with DBMIG_TEST_HOLD=PATH, each step, its work
+ * done and its COMMIT not yet sent, writes its number (from 1) to PATH
+ * and waits until the test removes the file (or kills the run). Unlike
+ * a fixed pause, this holds however loaded the machine is. Two minutes
+ * at most, so a test that never answers cannot hang a run for good.
+ */
+static void test_hold(size_t step)
+{
+	const char *path = getenv("DBMIG_TEST_HOLD");
+	struct strbuf tmp = STRBUF_INIT;
+	FILE *f;
+	int i;
+
+	if (!path || !*path)
+		return;
+	/* written aside and renamed, so that the test never reads half of it */
+	strbuf_addf(&tmp, "%s.tmp", path);
+	f = fopen(tmp.buf, "w");
+	if (!f || fprintf(f, "%zu\n", step) < 0 || fclose(f) || rename(tmp.buf, path)) {
+		strbuf_release(&tmp);
+		return;
+	}
+	strbuf_release(&tmp);
+	for (i = 0; i < 24000 && access(path, F_OK) == 0; i++)
+		usleep(5000);
+}
+
 static void table_name(struct strbuf *sb, const struct project *p,
 		       const char *table)
 {
@@ -874,6 +902,8 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		}
 		if (!fail && pause)
 			usleep((useconds_t)atol(pause) * 1000);
+		if (!fail)
+			test_hold(i + 1);
 		if (!fail && in_tx == 2) {
 			struct db_error_pos pos = { 0, "" };
 			int rc = db_commit(db, &pos, &e);

@@ -186,27 +186,41 @@ crash_done_steps() {
 }
 
 # crash_kill_at K PAUSE_MS ARGS...: run git-dbmig ARGS with each step
-# held open PAUSE_MS before its COMMIT; kill it 1/3 into the K-th step's
-# pause; check that exactly the steps before K took effect (none of them
-# with --one-transaction among ARGS).
+# held open before its COMMIT (DBMIG_TEST_HOLD: the run writes the step's
+# number to a file and waits until the file is gone); let the steps before
+# the K-th go on, kill the run while the K-th is held; check that exactly
+# the steps before K took effect (none of them with --one-transaction
+# among ARGS). PAUSE_MS is added to every step as well, so that steps
+# take time. Holding, not sleeping: a loaded machine cannot make the kill
+# land after the COMMIT.
 crash_kill_at() {
 	ck_k=$1 ck_pause=$2
 	shift 2
 	ck_before=$(crash_applied) || return 1
-	DBMIG_TEST_PAUSE_MS=$ck_pause ASAN_OPTIONS=$CRASH_ASAN \
+	ck_hold=$TRASH/.hold
+	rm -f "$ck_hold"
+	DBMIG_TEST_HOLD=$ck_hold DBMIG_TEST_PAUSE_MS=$ck_pause ASAN_OPTIONS=$CRASH_ASAN \
 		git-dbmig --url "$CRASH_URL" "$@" >"$TRASH/.run.out" 2>"$TRASH/.run.err" &
 	ck_pid=$!
 	ck_n=0
-	while [ "$(grep -c '^Running' "$TRASH/.run.err")" -lt "$ck_k" ] && kill -0 $ck_pid 2>/dev/null; do
+	while :; do
+		if [ -f "$ck_hold" ]; then
+			ck_at=$(cat "$ck_hold")
+			[ "$ck_at" -ge "$ck_k" ] && break
+			rm -f "$ck_hold"
+		elif ! kill -0 $ck_pid 2>/dev/null; then
+			echo "run ended before step $ck_k:"
+			cat "$TRASH/.run.err"
+			return 1
+		fi
 		ck_n=$((ck_n + 1))
-		if [ $ck_n -gt 3000 ]; then
+		if [ $ck_n -gt 6000 ]; then
 			kill -9 $ck_pid
 			echo "step $ck_k never started"
 			return 1
 		fi
 		sleep 0.01
 	done
-	sleep "$(awk -v p="$ck_pause" 'BEGIN { printf "%.3f", p / 3000 }')"
 	crash_before_kill || {
 		kill -9 $ck_pid
 		echo "step $ck_k: no transaction in progress before the kill"
@@ -215,6 +229,7 @@ crash_kill_at() {
 	kill -9 $ck_pid 2>/dev/null
 	wait $ck_pid
 	ck_st=$?
+	rm -f "$ck_hold"
 	if [ $ck_st != 137 ]; then
 		echo "run ended with $ck_st before the kill in step $ck_k:"
 		cat "$TRASH/.run.err"

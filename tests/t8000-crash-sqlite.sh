@@ -8,7 +8,7 @@
 . "$TEST_DIR/lib-crash.sh"
 
 CRASH_URL="sqlite:///$TRASH/test.db"
-CRASH_PAUSE=100
+CRASH_PAUSE=0
 
 crash_db_init() {
 	rm -f test.db test.db-journal &&

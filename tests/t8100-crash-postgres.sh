@@ -11,7 +11,7 @@
 
 DB="${PG_PREFIX}crash"
 CRASH_URL=$(pg_url "$DB")
-CRASH_PAUSE=150
+CRASH_PAUSE=0
 
 crash_db_init() {
 	url=$(pg_createdb crash) &&
