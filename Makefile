@@ -100,13 +100,15 @@ build/%.o: %.c build/FLAGS
 	@mkdir -p $(dir $@)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# cmocka 2.0 (Debian testing) redirects malloc and free to its checking
+# allocators only with ALLOCATION_TESTING as well; 1.1 with UNIT_TESTING.
 build/ut/%.o: %.c build/FLAGS
 	@mkdir -p $(dir $@)
-	$(Q_CC)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING $(CMOCKA_CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -DALLOCATION_TESTING $(CMOCKA_CFLAGS) -c -o $@ $<
 
 build/tests/%: tests/unit/%.c $(UT_OBJS)
 	@mkdir -p $(dir $@)
-	$(Q_LINK)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING $(CMOCKA_CFLAGS) -o $@ $< $(UT_OBJS) $(CMOCKA_LIBS) $(ALL_LIBS)
+	$(Q_LINK)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -DALLOCATION_TESTING $(CMOCKA_CFLAGS) -o $@ $< $(UT_OBJS) $(CMOCKA_LIBS) $(ALL_LIBS)
 
 unit: $(UNIT_BINS)
 	@$(SAN_RESET)

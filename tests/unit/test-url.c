@@ -19,10 +19,12 @@
 
 static void assert_str_or_null(const char *expect, const char *actual)
 {
-	if (!expect)
+	if (!expect) {
 		assert_null(actual);
-	else
-		assert_non_null(actual), assert_string_equal(expect, actual);
+	} else {
+		assert_non_null(actual);
+		assert_string_equal(expect, actual);
+	}
 }
 
 /* ------------------------------------------------------------------
