@@ -107,7 +107,16 @@ int cmd_init(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *er
 		strbuf_addf(err, "Directory %s already exists and is not empty", dir);
 		return -1;
 	}
-	strbuf_addstr(&ini, ctx->opts->config ? ctx->opts->config : "alembic.ini");
+	{
+		char *ini_name = NULL, *toml_name = NULL;
+		enum project_found fi, ft;
+
+		if (project_config_files(&ini_name, &toml_name, &fi, &ft, ctx->opts, err))
+			goto cleanup;
+		strbuf_addstr(&ini, ini_name);
+		free(ini_name);
+		free(toml_name);
+	}
 	if (!stat(ini.buf, &st)) {
 		strbuf_addf(err, "%s already exists; refusing to overwrite it", ini.buf);
 		goto cleanup;
