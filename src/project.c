@@ -168,10 +168,12 @@ int project_config_files(char **ini, char **toml, enum project_found *ini_found,
  * Reading the files
  */
 
-static int load_toml(struct project *p, const char *path, struct strbuf *err)
+/* Read pyproject.toml; messages name it by its absolute path. */
+static int load_toml(struct project *p, const char *name, struct strbuf *err)
 {
 	struct strbuf buf = STRBUF_INIT;
 	const struct toml_value *tool;
+	char *path = absolute_toml_path(name);
 	int ret = -1;
 
 	if (strbuf_read_file(&buf, path)) {
@@ -196,13 +198,16 @@ static int load_toml(struct project *p, const char *path, struct strbuf *err)
 			    toml_type_name(p->tool->type));
 		goto cleanup;
 	}
+	p->toml_path = path;
+	path = NULL;
 	ret = 0;
 cleanup:
+	free(path);
 	strbuf_release(&buf);
 	return ret;
 }
 
-/* Read the files named so far; *usable when they give settings. */
+/* Read the files given (either may be NULL). */
 static int load_files(struct project *p, const char *ini, const char *toml,
 		      struct strbuf *err)
 {
@@ -211,11 +216,8 @@ static int load_files(struct project *p, const char *ini, const char *toml,
 			return -1;
 		p->ini_path = xstrdup(config_path(p->cfg));
 	}
-	if (toml) {
-		if (load_toml(p, toml, err))
-			return -1;
-		p->toml_path = absolute_toml_path(toml);
-	}
+	if (toml && load_toml(p, toml, err))
+		return -1;
 	return 0;
 }
 
@@ -299,12 +301,6 @@ static int find_files(struct project *p, struct strbuf *err)
 			strbuf_addf(err, " (and no %s)", toml);
 		else
 			strbuf_addf(err, " (and no [tool.alembic] in %s)", p->toml_path);
-		goto cleanup;
-	}
-	if (p->cfg && strcmp(p->opts->name, "alembic") &&
-	    !config_has_section(p->cfg, p->opts->name)) {
-		strbuf_addf(err, "No config file '%s' found, or file has no '[%s]' section",
-			    p->ini_path, p->opts->name);
 		goto cleanup;
 	}
 	ret = 0;
