@@ -370,6 +370,65 @@ test_expect_failure_msg 'no config at all' "No config file 'alembic.ini' found, 
 	sh -c 'mkdir -p "$TRASH/empty" && cd "$TRASH/empty" && git dbmig heads'
 
 # ------------------------------------------------------------------
+# init -t pyproject (Alembic 1.18's command.init with its pyproject
+# template: pyproject.toml created or appended to unless it has
+# [tool.alembic], alembic.ini skipped when it exists)
+
+test_expect_success 'init -t pyproject appends [tool.alembic] and writes the ini' '
+	rm -rf "$TRASH/init" && mkdir "$TRASH/init" && cd "$TRASH/init" &&
+	printf "[project]\nname = \"app\"" >pyproject.toml &&
+	git dbmig init -t pyproject migrations >out &&
+	grep -q "^  Appending to pyproject.toml ...  done$" out &&
+	grep -q "^  Generating alembic.ini ...  done$" out &&
+	"$PYTHON" -c "import tomllib; d = tomllib.load(open(\"pyproject.toml\", \"rb\")); \
+		assert d[\"project\"][\"name\"] == \"app\"; \
+		assert d[\"tool\"][\"alembic\"][\"script_location\"] == \"%(here)s/migrations\"" &&
+	grep -q "^sqlalchemy.url = " alembic.ini &&
+	! grep -q "^script_location" alembic.ini &&
+	git dbmig revision -m "first one" --rev-id f1 >out &&
+	test -f migrations/versions/f1_first_one.sql &&
+	git dbmig -q upgrade head &&
+	test "$(rows dbmig.db)" = f1 &&
+	git dbmig doctor >out &&
+	test "$(line script_location)" = "$PWD/migrations (from [tool.alembic] of pyproject.toml)"
+'
+
+test_expect_success 'init -t pyproject leaves a [tool.alembic] and an ini alone' '
+	cd "$TRASH/init" &&
+	cp pyproject.toml alembic.ini ../ &&
+	git dbmig init -t pyproject other >out &&
+	grep -q "^File pyproject.toml already exists and already has a \[tool.alembic\] section, skipping$" out &&
+	grep -q "^File alembic.ini already exists, skipping$" out &&
+	cmp pyproject.toml ../pyproject.toml &&
+	cmp alembic.ini ../alembic.ini &&
+	test -f other/script.sql.mako
+'
+
+test_expect_success 'init -t pyproject with -c: script_location from that file'"'"'s folder' '
+	rm -rf "$TRASH/init2" && mkdir -p "$TRASH/init2/conf" && cd "$TRASH/init2" &&
+	git dbmig -c conf/pyproject.toml init -t pyproject mig >out &&
+	grep -q "^  Generating conf/pyproject.toml ...  done$" out &&
+	grep -q "^script_location = \"%(here)s/../mig\"$" conf/pyproject.toml &&
+	git dbmig -c conf/pyproject.toml doctor >out &&
+	test "$(line script_location)" = "$PWD/conf/../mig (from [tool.alembic] of pyproject.toml)"
+'
+
+cd "$TRASH"
+test_expect_failure_msg 'init -t pyproject refuses a malformed pyproject.toml, creating nothing' \
+	"pyproject.toml:2: expected '=' after a key" \
+	sh -c 'mkdir -p init3 && cd init3 && printf "[project]\nname\n" >pyproject.toml && git dbmig init -t pyproject mig'
+test_expect_success 'init -t pyproject refuses a malformed pyproject.toml: nothing created' '
+	test ! -e init3/mig && test ! -e init3/alembic.ini
+'
+
+test_expect_success 'init writes the ALEMBIC_CONFIG ini (1.8.1 does too)' '
+	rm -rf init4 && mkdir init4 && cd init4 &&
+	ALEMBIC_CONFIG=conf.ini git dbmig init mig >out &&
+	grep -q "^script_location = %(here)s/mig$" conf.ini &&
+	ALEMBIC_CONFIG=conf.ini git dbmig heads
+'
+
+# ------------------------------------------------------------------
 # bad input: one FAILED line naming the file and the line, nothing
 # written (a malformed pyproject.toml fails Alembic 1.18 too: it loads
 # the file for every key the ini lacks)
