@@ -1,10 +1,16 @@
 /*
- * project: finds alembic.ini, reads the settings Alembic reads from its
- * main section, and loads the revision graph from the chosen source.
- * Relative script_location and version_locations are taken from the
- * ini's folder, so that the tool works from any folder of the work tree
- * (Alembic takes them from the current folder, which is the same when it
- * is run where alembic.ini is).
+ * project: finds the config files (alembic.ini and pyproject.toml, as
+ * Alembic 1.16+'s command line picks them), reads the settings Alembic
+ * reads (each from the ini's main section if it has the key, else from
+ * [tool.alembic], else the default, as Config.get_alembic_option does),
+ * and loads the revision graph from the chosen source. Relative
+ * script_location and version_locations are taken from the folder of
+ * the file that gives them, so that the tool works from any folder of
+ * the work tree (Alembic takes them from the current folder, which is
+ * the same when it is run where the files are).
+ *
+ * What a setting means is decided here; how an ini or a TOML document
+ * is read is config.c's and toml.c's business.
  */
 #include "project.h"
 #include "cache.h"
