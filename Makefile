@@ -110,13 +110,20 @@ build/tests/%: tests/unit/%.c $(UT_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q_LINK)$(CC) $(ALL_CFLAGS) -DUNIT_TESTING -DALLOCATION_TESTING $(CMOCKA_CFLAGS) -o $@ $< $(UT_OBJS) $(CMOCKA_LIBS) $(ALL_LIBS)
 
+# A tool of the tests, not a unit test: tests/toml_oracle.py compares
+# what it prints with Python's tomllib.
+TOML_DUMP = build/tests/toml-dump
+$(TOML_DUMP): tests/toml/dump.c $(filter-out build/src/git-dbmig.o,$(OBJS))
+	@mkdir -p $(dir $@)
+	$(Q_LINK)$(CC) $(ALL_CFLAGS) -o $@ $< $(filter-out build/src/git-dbmig.o,$(OBJS)) $(ALL_LIBS)
+
 unit: $(UNIT_BINS)
 	@$(SAN_RESET)
 	@set -e; for t in $(UNIT_BINS); do echo "*** $$t"; $(SAN_ENV) $$t; done
 	@$(SAN_VERDICT)
 
 test: check
-check: all unit
+check: all unit $(TOML_DUMP)
 	@cd tests && $(SAN_ENV) ./run-tests.sh || { $(SAN_VERDICT); exit 1; }
 	@$(SAN_VERDICT)
 

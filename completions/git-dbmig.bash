@@ -179,6 +179,8 @@ __git_dbmig_option_value ()
 		__git_dbmig_refs "$val" ;;
 	*,--format|graph,-f)
 		__git_dbmig_comp "$(__git_dbmig_option_values "$cmd" --format)" "" "$val" ;;
+	init,-t|init,--template)
+		__git_dbmig_comp "$(__git_dbmig_option_values "$cmd" -t)" "" "$val" ;;
 	*,--head)
 		__git_dbmig_read_graph
 		__git_dbmig_comp "base
@@ -200,7 +202,7 @@ $__git_dbmig_ids"
 		*)	__git_dbmig_comp "$words_" "" "$val" ":" ;;
 		esac ;;
 	,-c|,--config|,--url|,-x|*,--version-path|*,-m|*,--message|*,--rev-id|\
-	*,--branch-label|*,--lock-timeout|*,--tag|init,-t|init,--template)
+	*,--branch-label|*,--lock-timeout|*,--tag)
 		# a file, a folder or free text: leave it to bash
 		;;
 	*)

@@ -141,6 +141,11 @@ cleanup:
 	return ret;
 }
 
+int config_abspath(char **out, const char *path, struct strbuf *err)
+{
+	return absolute_path(out, path, err);
+}
+
 /* os.path.abspath(os.path.dirname(path)), as Alembic computes "here". */
 static int folder_of(char **out, const char *path, struct strbuf *err)
 {

@@ -23,6 +23,12 @@ int config_parse(struct config **out, const char *path, const char *buf,
 int config_load(struct config **out, const char *path, struct strbuf *err);
 void config_free(struct config *cfg);
 
+/*
+ * Python's os.path.abspath(path): joined to the current folder, with
+ * ".", ".." and repeated slashes folded. *out belongs to the caller.
+ */
+int config_abspath(char **out, const char *path, struct strbuf *err);
+
 /* Absolute path of the file and of its folder (%(here)s). */
 const char *config_path(const struct config *cfg);
 const char *config_here(const struct config *cfg);

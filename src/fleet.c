@@ -390,7 +390,7 @@ static int select_targets(struct slot **slots, size_t *n,
 		}
 		if (!nall) {
 			strbuf_addf(err, "--target all: %s has no [target:NAME] section",
-				    p->ini_path);
+				    project_config_name(p));
 			ret = -1;
 			break;
 		}

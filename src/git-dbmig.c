@@ -82,7 +82,7 @@ int main(int argc, const char **argv)
 	struct options opts = { 0 };
 	struct cmd_ctx ctx = { &opts };
 	struct strbuf err = STRBUF_INIT;
-	size_t xalloc = 0, k;
+	size_t xalloc = 0, config_alloc = 0, k;
 	int i, ret = 1, no_color = 0;
 
 	opts.name = "alembic";
@@ -121,8 +121,14 @@ int main(int argc, const char **argv)
 		}
 		if (!strcmp(argv[i], "--raiseerr"))
 			continue;
-		if ((r = global_value(argc, argv, &i, "-c", "--config", &opts.config, &err)) ||
-		    (r = global_value(argc, argv, &i, "-n", "--name", &opts.name, &err)) ||
+		if ((r = global_value(argc, argv, &i, "-c", "--config", &v, &err))) {
+			if (r < 0)
+				goto fail;
+			ALLOC_GROW(opts.config, opts.nconfig + 1, config_alloc);
+			opts.config[opts.nconfig++] = v;
+			continue;
+		}
+		if ((r = global_value(argc, argv, &i, "-n", "--name", &opts.name, &err)) ||
 		    (r = global_value(argc, argv, &i, NULL, "--url", &opts.url, &err)) ||
 		    (r = global_value(argc, argv, &i, NULL, "--at", &opts.at, &err))) {
 			if (r < 0)
@@ -181,6 +187,7 @@ out:
 		free(opts.x[k].value);
 	}
 	free(opts.x);
+	free(opts.config);
 	strbuf_release(&err);
 	return ret;
 }

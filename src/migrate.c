@@ -72,8 +72,13 @@ int migrate_open_db(struct project *p, unsigned flags, struct db **out,
 
 	*out = NULL;
 	if (!p->url) {
-		strbuf_addf(err, "no database URL: set sqlalchemy.url in %s, SQLALCHEMY_URL or --url",
-			    p->ini_path);
+		if (p->ini_path)
+			strbuf_addf(err, "no database URL: set sqlalchemy.url in %s, SQLALCHEMY_URL or --url",
+				    p->ini_path);
+		else
+			strbuf_addf(err, "no database URL: set sqlalchemy.url in an alembic.ini beside %s"
+				    " (Alembic does not read it from [tool.alembic]), SQLALCHEMY_URL or --url",
+				    p->toml_path);
 		return -1;
 	}
 	if (url_parse(&u, p->url, err))

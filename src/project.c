@@ -1,10 +1,16 @@
 /*
- * project: finds alembic.ini, reads the settings Alembic reads from its
- * main section, and loads the revision graph from the chosen source.
- * Relative script_location and version_locations are taken from the
- * ini's folder, so that the tool works from any folder of the work tree
- * (Alembic takes them from the current folder, which is the same when it
- * is run where alembic.ini is).
+ * project: finds the config files (alembic.ini and pyproject.toml, as
+ * Alembic 1.16+'s command line picks them), reads the settings Alembic
+ * reads (each from the ini's main section if it has the key, else from
+ * [tool.alembic], else the default, as Config.get_alembic_option does),
+ * and loads the revision graph from the chosen source. Relative
+ * script_location and version_locations are taken from the folder of
+ * the file that gives them, so that the tool works from any folder of
+ * the work tree (Alembic takes them from the current folder, which is
+ * the same when it is run where the files are).
+ *
+ * What a setting means is decided here; how an ini or a TOML document
+ * is read is config.c's and toml.c's business.
  */
 #include "project.h"
 #include "cache.h"
@@ -12,6 +18,7 @@
 #include "source.h"
 #include "usage.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <git2.h>
 #include <limits.h>
@@ -27,27 +34,46 @@ static int file_exists(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
-/* alembic.ini at the root of the enclosing git work tree, or NULL. */
-static char *worktree_ini(void)
+#define FREE_AND_NULL(p) do { free(p); (p) = NULL; } while (0)
+
+/* The root of the enclosing git work tree, with a trailing '/', or NULL. */
+static char *worktree_root(void)
 {
-	git_buf root = { 0 };
 	git_repository *repo = NULL;
 	char *res = NULL;
 
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, ".", 0, NULL))
 		return NULL;
-	if (git_repository_workdir(repo)) {
-		struct strbuf sb = STRBUF_INIT;
-
-		strbuf_addf(&sb, "%salembic.ini", git_repository_workdir(repo));
-		if (file_exists(sb.buf))
-			res = strbuf_detach(&sb, NULL);
-		strbuf_release(&sb);
-	}
-	git_buf_dispose(&root);
+	if (git_repository_workdir(repo))
+		res = xstrdup(git_repository_workdir(repo));
 	git_repository_free(repo);
 	return res;
+}
+
+/* The absolute path of a pyproject.toml, as config_path() is for an ini. */
+static char *absolute_toml_path(const char *path)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *res = NULL;
+
+	if (config_abspath(&res, path, &err))
+		res = xstrdup(path);
+	strbuf_release(&err);
+	return res;
+}
+
+/* The folder of an absolute path: Path(path).parent */
+static int folder_of_path(char **out, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		*out = NULL;
+		return -1;
+	}
+	*out = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	return 0;
 }
 
 static char *absolute(const char *base, const char *path)
@@ -69,7 +95,7 @@ const char *project_get(struct project *p, const char *key, const char *def)
 	struct strbuf err = STRBUF_INIT;
 	const char *v = NULL;
 
-	if (config_get(p->cfg, p->opts->name, key, &v, &err) != 0)
+	if (!p->cfg || config_get(p->cfg, p->opts->name, key, &v, &err) != 0)
 		v = NULL;
 	strbuf_release(&err);
 	return v ? v : def;
@@ -85,111 +111,604 @@ const char *project_xarg(const struct project *p, const char *key)
 	return NULL;
 }
 
-static int get_checked(struct project *p, const char *key, const char **out,
-		       struct strbuf *err)
-{
-	int r = config_get(p->cfg, p->opts->name, key, out, err);
+/* ------------------------------------------------------------------
+ * Which files: Alembic's CommandLine._inis_from_config()
+ */
 
-	if (r < 0)
+#define TOML_NAME "pyproject.toml"
+#define INI_NAME "alembic.ini"
+
+static int is_toml_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcmp(slash ? slash + 1 : path, TOML_NAME);
+}
+
+int project_config_files(char **ini, char **toml, enum project_found *ini_found,
+			 enum project_found *toml_found, const struct options *opts,
+			 struct strbuf *err)
+{
+	const char *env = getenv("ALEMBIC_CONFIG");
+	const char *def_ini = INI_NAME, *def_toml = TOML_NAME;
+	const char *c_ini = NULL, *c_toml = NULL;
+	enum project_found def_ini_found = PROJECT_FOUND_CWD;
+	enum project_found def_toml_found = PROJECT_FOUND_CWD;
+	size_t i;
+
+	*ini = *toml = NULL;
+	if (env && *env) {
+		if (is_toml_name(env)) {
+			def_toml = env;
+			def_toml_found = PROJECT_FOUND_ENV;
+		} else {
+			def_ini = env;
+			def_ini_found = PROJECT_FOUND_ENV;
+		}
+	}
+	for (i = 0; i < opts->nconfig; i++) {
+		const char *name = opts->config[i];
+
+		if (is_toml_name(name)) {
+			if (c_toml) {
+				strbuf_addstr(err, "pyproject.toml indicated more than once");
+				return -1;
+			}
+			c_toml = name;
+		} else {
+			if (c_ini) {
+				strbuf_addstr(err, "only one ini file may be indicated");
+				return -1;
+			}
+			c_ini = name;
+		}
+	}
+	*ini = xstrdup(c_ini ? c_ini : def_ini);
+	*ini_found = c_ini ? PROJECT_FOUND_OPTION : def_ini_found;
+	*toml = xstrdup(c_toml ? c_toml : def_toml);
+	*toml_found = c_toml ? PROJECT_FOUND_OPTION : def_toml_found;
+	return 0;
+}
+
+/* ------------------------------------------------------------------
+ * Reading the files
+ */
+
+/* Read pyproject.toml; messages name it by its absolute path. */
+static int load_toml(struct project *p, const char *name, struct strbuf *err)
+{
+	struct strbuf buf = STRBUF_INIT;
+	const struct toml_value *tool;
+	char *path = absolute_toml_path(name);
+	int ret = -1;
+
+	if (strbuf_read_file(&buf, path)) {
+		strbuf_addf(err, "could not read config file '%s': %s", path,
+			    strerror(errno));
+		goto cleanup;
+	}
+	if (toml_parse(&p->toml, path, buf.buf, buf.len, err))
+		goto cleanup;
+	/* toml_data.get("tool", {}).get("alembic", {}), and a dict */
+	tool = toml_get(p->toml, "tool");
+	if (tool && tool->type != TOML_TABLE) {
+		strbuf_addf(err, "%s:%d: Incorrect TOML format: 'tool' is %s %s, not a table",
+			    path, tool->line, tool->type == TOML_ARRAY ? "an" : "a",
+			    toml_type_name(tool->type));
+		goto cleanup;
+	}
+	p->tool = toml_get(tool, "alembic");
+	if (p->tool && p->tool->type != TOML_TABLE) {
+		strbuf_addf(err, "%s:%d: Incorrect TOML format: 'tool.alembic' is %s %s, not a table",
+			    path, p->tool->line, p->tool->type == TOML_ARRAY ? "an" : "a",
+			    toml_type_name(p->tool->type));
+		goto cleanup;
+	}
+	p->toml_path = path;
+	path = NULL;
+	ret = 0;
+cleanup:
+	free(path);
+	strbuf_release(&buf);
+	return ret;
+}
+
+/* Read the files given (either may be NULL). */
+static int load_files(struct project *p, const char *ini, const char *toml,
+		      struct strbuf *err)
+{
+	if (ini) {
+		if (config_load(&p->cfg, ini, err))
+			return -1;
+		p->ini_path = xstrdup(config_path(p->cfg));
+	}
+	if (toml && load_toml(p, toml, err))
 		return -1;
+	return 0;
+}
+
+static void unload_files(struct project *p)
+{
+	config_free(p->cfg);
+	p->cfg = NULL;
+	toml_free(p->toml);
+	p->toml = NULL;
+	p->tool = NULL;
+	FREE_AND_NULL(p->ini_path);
+	FREE_AND_NULL(p->toml_path);
+}
+
+static int has_settings(const struct project *p)
+{
+	return (p->cfg && config_has_section(p->cfg, p->opts->name)) || p->tool;
+}
+
+static int find_files(struct project *p, struct strbuf *err)
+{
+	char *ini = NULL, *toml = NULL, *root = NULL;
+	int ini_ok, toml_ok, ret = -1;
+
+	if (project_config_files(&ini, &toml, &p->ini_found, &p->toml_found,
+				 p->opts, err))
+		goto cleanup;
+	ini_ok = file_exists(ini);
+	toml_ok = file_exists(toml);
+	if (!ini_ok && p->ini_found != PROJECT_FOUND_CWD) {
+		strbuf_addf(err, "No config file '%s' found", ini);
+		goto cleanup;
+	}
+	if (!toml_ok && p->toml_found != PROJECT_FOUND_CWD) {
+		strbuf_addf(err, "No config file '%s' found", toml);
+		goto cleanup;
+	}
+	if (load_files(p, ini_ok ? ini : NULL, toml_ok ? toml : NULL, err))
+		goto cleanup;
+	/*
+	 * Neither file named and neither of the current folder usable: the
+	 * two at the root of the work tree, if they are.
+	 */
+	if (!ini_ok && !p->tool && p->ini_found == PROJECT_FOUND_CWD &&
+	    p->toml_found == PROJECT_FOUND_CWD && (root = worktree_root())) {
+		struct strbuf r_ini = STRBUF_INIT, r_toml = STRBUF_INIT;
+		int r;
+
+		strbuf_addf(&r_ini, "%s" INI_NAME, root);
+		strbuf_addf(&r_toml, "%s" TOML_NAME, root);
+		ini_ok = file_exists(r_ini.buf);
+		toml_ok = file_exists(r_toml.buf);
+		if (ini_ok || toml_ok) {
+			struct project q = { .opts = p->opts };
+
+			r = load_files(&q, ini_ok ? r_ini.buf : NULL,
+				       toml_ok ? r_toml.buf : NULL, err);
+			if (!r && has_settings(&q)) {
+				unload_files(p);
+				p->cfg = q.cfg;
+				p->toml = q.toml;
+				p->tool = q.tool;
+				p->ini_path = q.ini_path;
+				p->toml_path = q.toml_path;
+				p->ini_found = p->toml_found = PROJECT_FOUND_WORKTREE;
+			} else {
+				unload_files(&q);
+			}
+		} else {
+			r = 0;
+		}
+		strbuf_release(&r_ini);
+		strbuf_release(&r_toml);
+		if (r)
+			goto cleanup;
+	}
+	if (!has_settings(p)) {
+		strbuf_addf(err, "No config file '%s' found, or file has no '[%s]' section",
+			    p->ini_path ? p->ini_path : ini, p->opts->name);
+		if (!p->toml_path)
+			strbuf_addf(err, " (and no %s)", toml);
+		else
+			strbuf_addf(err, " (and no [tool.alembic] in %s)", p->toml_path);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(ini);
+	free(toml);
+	free(root);
+	return ret;
+}
+
+/* ------------------------------------------------------------------
+ * Settings: Alembic's Config.get_alembic_option(), the ini first
+ */
+
+/*
+ * A string value of the ini's main section: 0 and *out, 1 when absent
+ * (or no ini, or no such section), -1 on a bad interpolation.
+ */
+static int ini_get(struct project *p, const char *key, const char **out,
+		   struct strbuf *err)
+{
+	int r;
+
+	*out = NULL;
+	if (!p->cfg)
+		return 1;
+	r = config_get(p->cfg, p->opts->name, key, out, err);
 	if (r > 0)
 		*out = NULL;
+	return r;
+}
+
+/* value % {"here": folder of pyproject.toml}: only %(here)s and %% */
+static int toml_interpolate(struct project *p, const char *key,
+			    const struct toml_value *v, struct strbuf *out,
+			    struct strbuf *err)
+{
+	const char *s = v->str, *end = v->str + v->len;
+	char *here = NULL;
+	int ret = -1;
+
+	if (memchr(v->str, '\0', v->len)) {
+		strbuf_addf(err, "%s:%d: [tool.alembic] %s holds a NUL character",
+			    p->toml_path, v->line, key);
+		return -1;
+	}
+	while (s < end) {
+		const char *pct = memchr(s, '%', (size_t)(end - s));
+
+		if (!pct) {
+			strbuf_add(out, s, (size_t)(end - s));
+			break;
+		}
+		strbuf_add(out, s, (size_t)(pct - s));
+		if (pct[1] == '%') {
+			strbuf_addch(out, '%');
+			s = pct + 2;
+		} else if (!strncmp(pct, "%(here)s", 8)) {
+			if (!here && folder_of_path(&here, p->toml_path))
+				goto cleanup;
+			strbuf_addstr(out, here);
+			s = pct + 8;
+		} else {
+			strbuf_addf(err, "%s:%d: bad interpolation in [tool.alembic] %s: '%s'"
+				    " (only %%(here)s and %%%% may follow a %%)",
+				    p->toml_path, v->line, key, v->str);
+			goto cleanup;
+		}
+	}
+	ret = 0;
+cleanup:
+	free(here);
+	return ret;
+}
+
+static const char *a_type(enum toml_type t)
+{
+	return t == TOML_ARRAY || t == TOML_INTEGER ? "an" : "a";
+}
+
+/*
+ * A string setting: from the ini if it has the key, else from
+ * [tool.alembic] (interpolated). 0 and *out (owned by the caller, NULL
+ * when absent) and *from, -1 on an error.
+ */
+static int get_string(struct project *p, const char *key, char **out,
+		      enum project_origin *from, struct strbuf *err)
+{
+	const struct toml_value *v;
+	struct strbuf sb = STRBUF_INIT;
+	const char *s;
+	int r;
+
+	*out = NULL;
+	*from = PROJECT_DEFAULT;
+	if ((r = ini_get(p, key, &s, err)) < 0)
+		return -1;
+	if (!r) {
+		*out = xstrdup(s);
+		*from = PROJECT_FROM_INI;
+		return 0;
+	}
+	if (!(v = toml_get(p->tool, key)))
+		return 0;
+	if (v->type != TOML_STRING) {
+		strbuf_addf(err, "%s:%d: [tool.alembic] %s must be a string, not %s %s",
+			    p->toml_path, v->line, key, a_type(v->type), toml_type_name(v->type));
+		return -1;
+	}
+	if (toml_interpolate(p, key, v, &sb, err)) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	*out = strbuf_detach(&sb, NULL);
+	*from = PROJECT_FROM_TOML;
 	return 0;
+}
+
+/* the folder that relative paths of a setting are taken from */
+static const char *base_of(struct project *p, enum project_origin from,
+			   char **toml_here)
+{
+	if (from != PROJECT_FROM_TOML)
+		return p->here;
+	if (!*toml_here && folder_of_path(toml_here, p->toml_path))
+		return p->here;
+	return *toml_here;
+}
+
+static void add_location(struct project *p, const char *base, const char *s,
+			 size_t n, size_t *alloc)
+{
+	char *one = xstrndup(s, n);
+
+	ALLOC_GROW(p->locations, p->nlocations + 1, *alloc);
+	p->locations[p->nlocations++] = absolute(base, one);
+	free(one);
+}
+
+/*
+ * The ini's path_separator (or, for version_locations, the deprecated
+ * version_path_separator): *sep is 0 when neither is set.
+ */
+static int path_separator(struct project *p, int legacy_too, char *sep,
+			  struct strbuf *err)
+{
+	static const char *const names[] = { "path_separator", "version_path_separator" };
+	const char *v = NULL;
+	size_t i;
+	int r = 1;
+
+	*sep = 0;
+	for (i = 0; i < (legacy_too ? 2U : 1U) && r > 0; i++)
+		if ((r = ini_get(p, names[i], &v, err)) < 0)
+			return -1;
+	if (r > 0)
+		return 0;
+	i--;
+	if (!strcmp(v, "space"))
+		*sep = ' ';
+	else if (!strcmp(v, "newline"))
+		*sep = '\n';
+	else if (!strcmp(v, "os") || !strcmp(v, ":"))
+		*sep = ':';
+	else if (!strcmp(v, ";"))
+		*sep = ';';
+	else {
+		strbuf_addf(err, "%s: '%s' is not a valid value for %s; expected 'space', 'newline', 'os', ':', ';'",
+			    p->ini_path, v, names[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Config.get_version_locations_list() */
+static int read_locations(struct project *p, char **toml_here, struct strbuf *err)
+{
+	const struct toml_value *v;
+	const char *s;
+	size_t alloc = 0, i;
+	char sep;
+	int r;
+
+	if ((r = ini_get(p, "version_locations", &s, err)) < 0)
+		return -1;
+	if (!r && *s) {
+		p->locations_from = PROJECT_FROM_INI;
+		if (path_separator(p, 1, &sep, err))
+			return -1;
+		while (*s) {
+			/*
+			 * No separator: the legacy split on spaces and commas
+			 * (newlines and tabs too, which Alembic would keep in
+			 * a path that then never exists).
+			 */
+			size_t n = sep ? strcspn(s, (char[]){ sep, '\0' }) : strcspn(s, " ,\t\n");
+			size_t b = 0, e = n;
+
+			while (sep && b < e && isspace((unsigned char)s[b]))
+				b++;
+			while (sep && e > b && isspace((unsigned char)s[e - 1]))
+				e--;
+			if (e > b)
+				add_location(p, p->here, s + b, e - b, &alloc);
+			s += n;
+			while (*s && (sep ? *s == sep : strchr(" ,\t\n", *s) != NULL))
+				s++;
+		}
+		return 0;
+	}
+	if (!(v = toml_get(p->tool, "version_locations")))
+		return 0;
+	if (v->type != TOML_ARRAY) {
+		strbuf_addf(err, "%s:%d: [tool.alembic] version_locations must be an array of strings, not %s %s",
+			    p->toml_path, v->line, a_type(v->type), toml_type_name(v->type));
+		return -1;
+	}
+	p->locations_from = PROJECT_FROM_TOML;
+	for (i = 0; i < v->nr; i++) {
+		struct strbuf sb = STRBUF_INIT;
+		const struct toml_value *item = v->items[i];
+
+		if (item->type != TOML_STRING) {
+			strbuf_addf(err, "%s:%d: [tool.alembic] version_locations must be an array of strings; item %zu is %s %s",
+				    p->toml_path, item->line, i + 1, a_type(item->type),
+				    toml_type_name(item->type));
+			return -1;
+		}
+		if (toml_interpolate(p, "version_locations", item, &sb, err)) {
+			strbuf_release(&sb);
+			return -1;
+		}
+		if (sb.len)
+			add_location(p, base_of(p, PROJECT_FROM_TOML, toml_here), sb.buf,
+				     sb.len, &alloc);
+		strbuf_release(&sb);
+	}
+	return 0;
+}
+
+/* Config.get_alembic_boolean_option() */
+static int read_recursive(struct project *p, struct strbuf *err)
+{
+	const struct toml_value *v;
+	const char *s;
+	int r;
+
+	if ((r = ini_get(p, "recursive_version_locations", &s, err)) < 0)
+		return -1;
+	if (!r) {
+		p->recursive = !strcmp(s, "true");
+		p->recursive_from = PROJECT_FROM_INI;
+		return 0;
+	}
+	if (!(v = toml_get(p->tool, "recursive_version_locations")))
+		return 0;
+	if (v->type != TOML_BOOLEAN) {
+		strbuf_addf(err, "%s:%d: boolean value expected for TOML parameter 'recursive_version_locations'",
+			    p->toml_path, v->line);
+		return -1;
+	}
+	p->recursive = v->boolean;
+	p->recursive_from = PROJECT_FROM_TOML;
+	return 0;
+}
+
+static int read_truncate(struct project *p, struct strbuf *err)
+{
+	const struct toml_value *v = NULL;
+	const char *s;
+	char *end;
+	long n;
+	int r;
+
+	p->truncate_slug_length = 40;
+	if ((r = ini_get(p, "truncate_slug_length", &s, err)) < 0)
+		return -1;
+	if (r) {
+		if (!(v = toml_get(p->tool, "truncate_slug_length")))
+			return 0;
+		if (v->type == TOML_INTEGER) {
+			if (v->integer < 0 || v->integer > INT_MAX) {
+				strbuf_addf(err, "%s:%d: [tool.alembic] truncate_slug_length %lld is out of range",
+					    p->toml_path, v->line, v->integer);
+				return -1;
+			}
+			p->truncate_slug_length = v->integer ? (int)v->integer : 40;
+			p->truncate_from = PROJECT_FROM_TOML;
+			return 0;
+		}
+		if (v->type != TOML_STRING) {
+			strbuf_addf(err, "%s:%d: [tool.alembic] truncate_slug_length must be an integer, not %s %s",
+				    p->toml_path, v->line, a_type(v->type), toml_type_name(v->type));
+			return -1;
+		}
+		s = v->str;
+	}
+	if (!*s && !v)
+		return 0;
+	n = strtol(s, &end, 10);
+	if (!*s || *end || n < 0 || n > INT_MAX) {
+		if (v)
+			strbuf_addf(err, "%s:%d: [tool.alembic] truncate_slug_length '%s' is not a number",
+				    p->toml_path, v->line, s);
+		else
+			strbuf_addf(err, "%s: truncate_slug_length '%s' is not a number",
+				    p->ini_path, s);
+		return -1;
+	}
+	/* ScriptDirectory: truncate_slug_length or 40 */
+	p->truncate_slug_length = n ? (int)n : 40;
+	p->truncate_from = v ? PROJECT_FROM_TOML : PROJECT_FROM_INI;
+	return 0;
+}
+
+const char *project_config_name(const struct project *p)
+{
+	return p->ini_path ? p->ini_path : p->toml_path;
 }
 
 int project_open(struct project **out, const struct options *opts,
 		 struct strbuf *err)
 {
 	struct project *p = xcalloc(1, sizeof(*p));
-	const char *v, *env;
-	char *ini = NULL;
+	char *v = NULL, *toml_here = NULL;
+	const char *env, *s;
+	enum project_origin from;
+	int r;
 
 	*out = NULL;
 	p->opts = opts;
-	if (opts->config) {
-		ini = xstrdup(opts->config);
-		if (!file_exists(ini)) {
-			strbuf_addf(err, "No config file '%s' found", ini);
-			goto fail;
-		}
-	} else if (file_exists("alembic.ini")) {
-		ini = xstrdup("alembic.ini");
-	} else if (!(ini = worktree_ini())) {
-		strbuf_addstr(err, "No config file 'alembic.ini' found, or file has no '[alembic]' section");
+	if (find_files(p, err))
 		goto fail;
-	}
-	if (config_load(&p->cfg, ini, err))
+	if (p->cfg)
+		p->here = xstrdup(config_here(p->cfg));
+	else if (folder_of_path(&p->here, p->toml_path))
 		goto fail;
-	p->ini_path = xstrdup(config_path(p->cfg));
-	p->here = xstrdup(config_here(p->cfg));
-	if (!config_has_section(p->cfg, opts->name)) {
-		strbuf_addf(err, "No config file '%s' found, or file has no '[%s]' section",
-			    ini, opts->name);
-		goto fail;
-	}
-	if (get_checked(p, "script_location", &v, err))
+
+	if (get_string(p, "script_location", &v, &from, err))
 		goto fail;
 	if (!v || !*v) {
-		strbuf_addf(err, "No 'script_location' key found in configuration section [%s] of %s",
-			    opts->name, ini);
+		if (p->cfg && config_has_section(p->cfg, opts->name))
+			strbuf_addf(err, "No 'script_location' key found in configuration section [%s] of %s",
+				    opts->name, p->ini_path);
+		else
+			strbuf_addf(err, "No 'script_location' key found in [tool.alembic] of %s",
+				    p->toml_path);
+		if (p->cfg && p->tool && config_has_section(p->cfg, opts->name))
+			strbuf_addf(err, " or in [tool.alembic] of %s", p->toml_path);
 		goto fail;
 	}
-	p->script_location = absolute(p->here, v);
+	p->script_location = absolute(base_of(p, from, &toml_here), v);
+	p->script_location_from = from;
+	FREE_AND_NULL(v);
 
-	if (get_checked(p, "version_locations", &v, err))
+	if (read_locations(p, &toml_here, err))
 		goto fail;
-	if (v && *v) {
-		const char *s = v;
-		size_t alloc = 0;
-
-		while (*s) {
-			size_t n = strcspn(s, " ,\t\n");
-
-			if (n) {
-				char *one = xstrndup(s, n);
-
-				ALLOC_GROW(p->locations, p->nlocations + 1, alloc);
-				p->locations[p->nlocations++] = absolute(p->here, one);
-				free(one);
-			}
-			s += n;
-			while (*s == ' ' || *s == ',' || *s == '\t' || *s == '\n')
-				s++;
-		}
-	}
 	if (!p->nlocations) {
 		struct strbuf sb = STRBUF_INIT;
 
 		strbuf_addf(&sb, "%s/versions", p->script_location);
 		p->locations = xmalloc(sizeof(char *));
 		p->locations[p->nlocations++] = strbuf_detach(&sb, NULL);
+		p->locations_from = PROJECT_DEFAULT;
 	}
-	if (get_checked(p, "recursive_version_locations", &v, err))
+	/* only checked: git-dbmig runs no Python */
+	if ((r = ini_get(p, "prepend_sys_path", &s, err)) < 0)
 		goto fail;
-	p->recursive = v && (!strcasecmp(v, "true") || !strcmp(v, "1") ||
-			     !strcasecmp(v, "yes") || !strcasecmp(v, "on"));
-	if (get_checked(p, "file_template", &v, err))
-		goto fail;
-	p->file_template = xstrdup(v && *v ? v : "%(rev)s_%(slug)s");
-	if (get_checked(p, "truncate_slug_length", &v, err))
-		goto fail;
-	p->truncate_slug_length = 40;
-	if (v && *v) {
-		char *end;
-		long n = strtol(v, &end, 10);
+	if (!r && *s) {
+		char sep;
 
-		if (*end || n < 0) {
-			strbuf_addf(err, "%s: truncate_slug_length '%s' is not a number", ini, v);
+		if (path_separator(p, 0, &sep, err))
 			goto fail;
-		}
-		p->truncate_slug_length = (int)n;
 	}
-	if (get_checked(p, "version_table", &v, err))
+	if (read_recursive(p, err))
 		goto fail;
-	p->version_table = xstrdup(v && *v ? v : "alembic_version");
-	if (get_checked(p, "version_table_schema", &v, err))
+	if (get_string(p, "file_template", &v, &p->file_template_from, err))
 		goto fail;
-	p->version_table_schema = v && *v ? xstrdup(v) : NULL;
+	p->file_template = v && *v ? v : xstrdup("%(rev)s_%(slug)s");
+	if (!v || !*v) {
+		free(v);
+		p->file_template_from = PROJECT_DEFAULT;
+	}
+	v = NULL;
+	if (read_truncate(p, err))
+		goto fail;
+	if (get_string(p, "version_table", &v, &p->version_table_from, err))
+		goto fail;
+	p->version_table = v && *v ? v : xstrdup("alembic_version");
+	if (!v || !*v) {
+		free(v);
+		p->version_table_from = PROJECT_DEFAULT;
+	}
+	v = NULL;
+	if (get_string(p, "version_table_schema", &v, &p->version_table_schema_from, err))
+		goto fail;
+	if (v && !*v) {
+		FREE_AND_NULL(v);
+		p->version_table_schema_from = PROJECT_DEFAULT;
+	}
+	p->version_table_schema = v;
+	v = NULL;
 
 	if (opts->url) {
 		p->url = xstrdup(opts->url);
@@ -198,18 +717,20 @@ int project_open(struct project **out, const struct options *opts,
 		p->url = xstrdup(env);
 		p->url_origin = PROJECT_URL_ENV;
 	} else {
-		if (get_checked(p, "sqlalchemy.url", &v, err))
+		/* the ini only: Alembic's env.py reads it with get_main_option() */
+		if (ini_get(p, "sqlalchemy.url", &s, err) < 0)
 			goto fail;
-		if (v && *v) {
-			p->url = xstrdup(v);
+		if (s && *s) {
+			p->url = xstrdup(s);
 			p->url_origin = PROJECT_URL_CONFIG;
 		}
 	}
-	free(ini);
+	free(toml_here);
 	*out = p;
 	return 0;
 fail:
-	free(ini);
+	free(v);
+	free(toml_here);
 	project_free(p);
 	return -1;
 }
@@ -373,8 +894,8 @@ cleanup:
 
 size_t project_target_names(const struct project *p, const char ***out)
 {
-	const char *const *sections;
-	size_t n = config_sections(p->cfg, &sections), i, k = 0;
+	const char *const *sections = NULL;
+	size_t n = p->cfg ? config_sections(p->cfg, &sections) : 0, i, k = 0;
 	size_t plen = strlen(TARGET_PREFIX);
 
 	*out = xcalloc(n ? n : 1, sizeof(**out));
@@ -433,9 +954,13 @@ int project_target(struct project_target **out, const struct project *p,
 
 	*out = NULL;
 	strbuf_addf(&section, TARGET_PREFIX "%s", name);
-	if (!*name || !config_has_section(p->cfg, section.buf)) {
-		strbuf_addf(err, "no target '%s': %s has no [%s] section", name,
-			    p->ini_path, section.buf);
+	if (!*name || !p->cfg || !config_has_section(p->cfg, section.buf)) {
+		if (p->cfg)
+			strbuf_addf(err, "no target '%s': %s has no [%s] section", name,
+				    p->ini_path, section.buf);
+		else
+			strbuf_addf(err, "no target '%s': targets are [%s] sections of an ini, and no ini is read",
+				    name, section.buf);
 		strbuf_release(&section);
 		return PROJECT_ERR_NO_TARGET;
 	}
@@ -492,7 +1017,9 @@ void project_free(struct project *p)
 	if (!p)
 		return;
 	config_free(p->cfg);
+	toml_free(p->toml);
 	free(p->ini_path);
+	free(p->toml_path);
 	free(p->here);
 	free(p->script_location);
 	for (i = 0; i < p->nlocations; i++)

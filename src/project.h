@@ -2,15 +2,18 @@
 #define PROJECT_H
 /*
  * project: everything a command needs before it touches a database: the
- * alembic.ini (found as SPEC 2 says), its settings, the version
- * locations, the database URL (--url, SQLALCHEMY_URL, sqlalchemy.url)
- * and the revision graph read from the work tree, a commit or the index.
- * The project owns all of it; a struct project_target read from one of
- * the config's [target:NAME] sections belongs to the caller.
+ * config (an alembic.ini, the [tool.alembic] table of a pyproject.toml,
+ * or both, found as Alembic 1.16+ finds them), its settings and which
+ * file each came from, the version locations, the database URL (--url,
+ * SQLALCHEMY_URL, sqlalchemy.url) and the revision graph read from the
+ * work tree, a commit or the index. The project owns all of it; a struct
+ * project_target read from one of the ini's [target:NAME] sections
+ * belongs to the caller.
  */
 #include "config.h"
 #include "graph.h"
 #include "strbuf.h"
+#include "toml.h"
 
 struct xarg {
 	char *key;
@@ -19,7 +22,8 @@ struct xarg {
 
 /* Global options, as parsed by main(). */
 struct options {
-	const char *config;   /* -c */
+	const char **config;  /* -c, up to one ini and one pyproject.toml */
+	size_t nconfig;
 	const char *name;     /* -n, default "alembic" */
 	const char *url;      /* --url */
 	const char *at;       /* --at TREE-ISH */
@@ -38,11 +42,34 @@ enum project_url_origin {
 	PROJECT_URL_CONFIG,      /* sqlalchemy.url of the main section */
 };
 
+/* Where a setting came from. */
+enum project_origin {
+	PROJECT_DEFAULT,
+	PROJECT_FROM_INI,        /* the main section of the ini */
+	PROJECT_FROM_TOML,       /* [tool.alembic] of pyproject.toml */
+};
+
+/* How a config file was found. */
+enum project_found {
+	PROJECT_FOUND_OPTION,    /* -c */
+	PROJECT_FOUND_ENV,       /* ALEMBIC_CONFIG */
+	PROJECT_FOUND_CWD,       /* the default name, in the current folder */
+	PROJECT_FOUND_WORKTREE,  /* the default name, at the work tree's root */
+};
+
 struct project {
-	struct config *cfg;
+	struct config *cfg;      /* the ini; NULL when none is read */
+	struct toml_value *toml; /* pyproject.toml; NULL when none is read */
+	const struct toml_value *tool; /* its [tool.alembic], or NULL */
 	const struct options *opts;
-	char *ini_path;
-	char *here;
+	char *ini_path;          /* absolute; NULL when no ini is read */
+	char *toml_path;         /* absolute; NULL when no pyproject.toml */
+	enum project_found ini_found, toml_found;
+	char *here;              /* the ini's folder, else pyproject.toml's */
+	/* where script_location ... version_table_schema came from */
+	enum project_origin script_location_from, locations_from, recursive_from,
+		file_template_from, truncate_from, version_table_from,
+		version_table_schema_from;
 	char *script_location;   /* absolute */
 	char **locations;        /* absolute version folders */
 	size_t nlocations;
@@ -57,9 +84,32 @@ struct project {
 	char *git_root;          /* --at/--staged: real path of the work tree */
 };
 
-/* Find and read the config. Fails when none is found. */
+/*
+ * Which files Alembic 1.16+ reads for these options: the -c names (a
+ * file named pyproject.toml is the TOML one, any other the ini; at
+ * most one of each), else ALEMBIC_CONFIG in the place of its kind,
+ * else alembic.ini and pyproject.toml in the current folder.
+ * *ini_found and *toml_found say which (PROJECT_FOUND_CWD for a
+ * default name). The strings belong to the caller. Fails on two files
+ * of one kind.
+ */
+int project_config_files(char **ini, char **toml, enum project_found *ini_found,
+			 enum project_found *toml_found, const struct options *opts,
+			 struct strbuf *err);
+
+/*
+ * Find and read the config (SPEC 2): a file named by -c or
+ * ALEMBIC_CONFIG must exist; with neither, alembic.ini and
+ * pyproject.toml in the current folder, or, when the current folder
+ * holds neither an alembic.ini nor a pyproject.toml with [tool.alembic],
+ * the two at the root of the enclosing git work tree. Fails when no
+ * file gives the settings.
+ */
 int project_open(struct project **out, const struct options *opts,
 		 struct strbuf *err);
+
+/* The config file that messages name: the ini, else pyproject.toml. */
+const char *project_config_name(const struct project *p);
 /* Read and parse every revision file, and build the graph. */
 int project_load_graph(struct project *p, struct strbuf *err);
 void project_free(struct project *p);
@@ -72,7 +122,7 @@ void project_free(struct project *p);
  */
 const char *project_rev_path(struct project *p, int rev);
 
-/* A setting of the main section, or def when absent. */
+/* A setting of the ini's main section, or def when absent. */
 const char *project_get(struct project *p, const char *key, const char *def);
 
 /* The value of -x KEY, or NULL. */

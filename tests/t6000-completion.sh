@@ -143,7 +143,11 @@ test_expect_success 'global options, and the values of -n and --format' '
 	comp "git dbmig graph --format " >out &&
 	has mermaid dot &&
 	comp "git dbmig graph --format=m" >out &&
-	has mermaid && hasnt dot
+	has mermaid && hasnt dot &&
+	comp "git dbmig init -t " >out &&
+	has generic pyproject && test $(wc -l <out) = 2 &&
+	comp "git dbmig init --template=py" >out &&
+	has pyproject && hasnt generic
 '
 
 test_expect_success '--target offers the [target:NAME] sections' '
@@ -251,6 +255,7 @@ EOF
 		zcomp "git dbmig d" >out && has doctor downgrade &&
 		zcomp "git dbmig upgrade --" >out && has --sql --one-transaction --lock-timeout &&
 		zcomp "git dbmig graph --format=" >out && has mermaid dot &&
+		zcomp "git dbmig init -t " >out && has generic pyproject &&
 		zcomp "git dbmig hook " >out && has install uninstall &&
 		zcomp "git dbmig squash MO" >out && has MOD1 MOD2 MOD3
 	'

@@ -14,7 +14,11 @@ test_expect_success 'outside git, before any upgrade: what it would use' '
 	test ! -s err &&
 	test "$(line config)" = "$PWD/alembic.ini (in the current folder)" &&
 	test "$(line section)" = "[alembic]" &&
-	test "$(line script_location)" = "$PWD/migrations" &&
+	test "$(line script_location)" = "$PWD/migrations (from [alembic] of alembic.ini)" &&
+	test "$(line version_locations)" = "$PWD/migrations/versions (default)" &&
+	test "$(line file_template)" = "%(rev)s_%(slug)s (from [alembic] of alembic.ini)" &&
+	test "$(line recursive_version_locations)" = "false (default)" &&
+	test "$(line "version table")" = "alembic_version (from [alembic] of alembic.ini)" &&
 	test "$(line "version location")" = "$PWD/migrations/versions (30 revision files)" &&
 	test "$(line graph)" = "30 revisions, 10 heads, 10 branch labels" &&
 	test "$(line url)" = "sqlite:///dbmig.db (from sqlalchemy.url in $PWD/alembic.ini)" &&

@@ -270,7 +270,7 @@ cleanup:
  * The hook runs "check --staged" before every commit, and most commits
  * do not touch a revision file. The result of a passing run is kept in
  * <git folder>/dbmig-check-cache under a key made of everything it
- * depends on: this binary (size and mtime), the config file's bytes and
+ * depends on: this binary (size and mtime), the config files' bytes and
  * the settings read from it, every staged revision file's path and blob
  * id, and the commit the protected ref names. The same key gives the
  * same answer without reading a blob. Any other key, or DBMIG_NO_CACHE,
@@ -280,20 +280,23 @@ cleanup:
 
 static void make_cache_key(struct checked *c)
 {
-	struct strbuf sb = STRBUF_INIT, ini = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, ini = STRBUF_INIT, toml = STRBUF_INIT;
 	struct stat st;
 	size_t i;
 
 	c->cache_key[0] = '\0';
 	if (getenv("DBMIG_NO_CACHE") || stat("/proc/self/exe", &st) ||
-	    strbuf_read_file(&ini, c->p->ini_path))
+	    (c->p->ini_path && strbuf_read_file(&ini, c->p->ini_path)) ||
+	    (c->p->toml_path && strbuf_read_file(&toml, c->p->toml_path)))
 		goto cleanup;
 	strbuf_addf(&sb, "git-dbmig check --staged, cache 1\n%s\n%lld %lld.%09ld\n",
 		    DBMIG_VERSION, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		    (long)st.st_mtim.tv_nsec);
-	strbuf_addf(&sb, "%s\n%s\n%s\n%d\n%s\n%zu\n", c->p->ini_path, c->p->here,
-		    c->p->opts->name, c->p->recursive, c->p->file_template, ini.len);
+	strbuf_addf(&sb, "%s\n%s\n%s\n%d\n%s\n%zu\n", c->p->ini_path ? c->p->ini_path : "-",
+		    c->p->here, c->p->opts->name, c->p->recursive, c->p->file_template, ini.len);
 	strbuf_add(&sb, ini.buf, ini.len);
+	strbuf_addf(&sb, "\n%s\n%zu\n", c->p->toml_path ? c->p->toml_path : "-", toml.len);
+	strbuf_add(&sb, toml.buf, toml.len);
 	for (i = 0; i < c->p->nlocations; i++)
 		strbuf_addf(&sb, "\nlocation %s", c->p->locations[i]);
 	strbuf_addf(&sb, "\nprotected %s %s\n", c->ref ? c->ref : "-", c->ref_id);
@@ -303,6 +306,7 @@ static void make_cache_key(struct checked *c)
 cleanup:
 	strbuf_release(&sb);
 	strbuf_release(&ini);
+	strbuf_release(&toml);
 }
 
 /* 1 when the cache holds a passing run with this key; prints its summary. */

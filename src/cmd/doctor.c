@@ -200,26 +200,78 @@ cleanup:
  * Config, locations, graph
  */
 
-static const char *found_how(const struct options *opts)
+static const char *found_how(enum project_found how)
 {
-	struct stat st;
+	switch (how) {
+	case PROJECT_FOUND_OPTION: return "from -c";
+	case PROJECT_FOUND_ENV: return "from ALEMBIC_CONFIG";
+	case PROJECT_FOUND_CWD: return "in the current folder";
+	case PROJECT_FOUND_WORKTREE: return "at the root of the work tree";
+	}
+	return "";
+}
 
-	if (opts->config)
-		return "from -c";
-	if (!stat("alembic.ini", &st) && S_ISREG(st.st_mode))
-		return "in the current folder";
-	return "at the root of the work tree";
+/* " (from alembic.ini)", " (from [tool.alembic] of pyproject.toml)", " (default)" */
+static void origin(struct strbuf *sb, const struct project *p,
+		   enum project_origin from)
+{
+	const char *path = from == PROJECT_FROM_INI ? p->ini_path :
+			   from == PROJECT_FROM_TOML ? p->toml_path : NULL;
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	if (!path)
+		strbuf_addstr(sb, " (default)");
+	else if (from == PROJECT_FROM_INI)
+		strbuf_addf(sb, " (from [%s] of %s)", p->opts->name, slash ? slash + 1 : path);
+	else
+		strbuf_addf(sb, " (from [tool.alembic] of %s)", slash ? slash + 1 : path);
+}
+
+static void show_config(struct project *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (p->ini_path)
+		line("config", "%s (%s)", p->ini_path, found_how(p->ini_found));
+	if (p->toml_path)
+		line("config", "%s (%s%s)", p->toml_path, found_how(p->toml_found),
+		     p->tool ? "" : "; it has no [tool.alembic]");
+	if (p->cfg)
+		line("section", "[%s]%s%s", p->opts->name,
+		     strcmp(p->opts->name, "alembic") ? " (from -n)" : "",
+		     config_has_section(p->cfg, p->opts->name) ? "" : " (not in the ini)");
+	origin(&sb, p, p->file_template_from);
+	line("file_template", "%s%s", p->file_template, sb.buf);
+	strbuf_reset(&sb);
+	origin(&sb, p, p->truncate_from);
+	line("truncate_slug_length", "%d%s", p->truncate_slug_length, sb.buf);
+	strbuf_reset(&sb);
+	origin(&sb, p, p->recursive_from);
+	line("recursive_version_locations", "%s%s", p->recursive ? "true" : "false", sb.buf);
+	strbuf_release(&sb);
 }
 
 static void check_locations(struct doctor *d, struct project *p)
 {
 	size_t i;
 
+	struct strbuf from = STRBUF_INIT;
+
+	strbuf_addstr(&from, p->script_location);
+	origin(&from, p, p->script_location_from);
 	if (is_dir(p->script_location))
-		line("script_location", "%s", p->script_location);
+		line("script_location", "%s", from.buf);
 	else
-		problem(d, "script_location", p->script_location,
+		problem(d, "script_location", from.buf,
 			"the folder does not exist; 'git dbmig init DIRECTORY' makes one, or fix script_location");
+	strbuf_reset(&from);
+	origin(&from, p, p->locations_from);
+	if (p->locations_from == PROJECT_DEFAULT)
+		line("version_locations", "%s/versions%s", p->script_location, from.buf);
+	else
+		line("version_locations", "%zu folder%s%s", p->nlocations,
+		     p->nlocations == 1 ? "" : "s", from.buf);
+	strbuf_release(&from);
 	for (i = 0; i < p->nlocations; i++) {
 		struct strbuf v = STRBUF_INIT;
 		long n = count_revision_files(p->locations[i], p->recursive);
@@ -327,8 +379,11 @@ static void check_database(struct doctor *d, struct project *p)
 				line("database file", "%s", u->database);
 		}
 	}
-	line("version table", "%s%s%s", p->version_table_schema ? p->version_table_schema : "",
-	     p->version_table_schema ? "." : "", p->version_table);
+	strbuf_reset(&safe);
+	origin(&safe, p, p->version_table_from);
+	line("version table", "%s%s%s%s", p->version_table_schema ? p->version_table_schema : "",
+	     p->version_table_schema ? "." : "", p->version_table, safe.buf);
+	strbuf_reset(&safe);
 
 	r = migrate_open_db(p, 0, &db, &err);
 	url_redact(&safe, err.buf);
@@ -389,10 +444,8 @@ int cmd_doctor(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 		check_git(&d);
 		goto cleanup;
 	}
-	line("config", "%s (%s)", p->ini_path, found_how(ctx->opts));
-	line("section", "[%s]%s", ctx->opts->name,
-	     strcmp(ctx->opts->name, "alembic") ? " (from -n)" : "");
-	n = config_sections(p->cfg, &sections);
+	show_config(p);
+	n = p->cfg ? config_sections(p->cfg, &sections) : 0;
 	for (i = 0; i < n; i++)
 		if (!strncmp(sections[i], "target:", 7))
 			strbuf_addf(&targets, "%s%s", targets.len ? " " : "", sections[i] + 7);

@@ -22,8 +22,9 @@ build revfile src/revfile.c
 build config src/config.c src/url.c
 build url src/url.c
 build target src/revfile.c src/graph.c src/resolve.c
+build toml src/toml.c
 total=0
-for t in revfile config url target; do
+for t in revfile config url target toml; do
 	mkdir -p "$out/corpus-$t"
 	cp tests/fuzz/corpus/$t/* "$out/corpus-$t/" 2>/dev/null || true
 	if [ -d tests/fuzz/regress/$t ]; then
