@@ -239,7 +239,7 @@ run_child(struct slot *s, struct project *p, fleet_fn fn, void *data)
 	 * The log is a file: no progress line, no colour.
 	 */
 	usage_quiet = 0;
-	usage_tty = usage_color = 0;
+	usage_tty = usage_color = usage_color_stdout = 0;
 	free(p->url);
 	p->url = xstrdup(s->t->url);
 	r = fn(p, s->t, data, &summary, &e);

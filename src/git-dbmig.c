@@ -38,6 +38,7 @@ static const struct command {
 	{ "show", cmd_show, "Show the revision(s) denoted by the given symbol." },
 	{ "squash", cmd_squash, "Fold a label's revisions after its version0 into its head." },
 	{ "stamp", cmd_stamp, "'stamp' the revision table with the given revision; don't run any migrations." },
+	{ "status", cmd_status, "Show where the database stands: every revision, applied, changed or pending." },
 	{ "upgrade", cmd_upgrade, "Upgrade to a later version." },
 };
 
@@ -142,6 +143,8 @@ int main(int argc, const char **argv)
 	usage_tty = isatty(2);
 	usage_color = usage_tty && !no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
 		      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+	usage_color_stdout = isatty(1) && !no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+			     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	if (opts.at && opts.staged) {
 		strbuf_addstr(&err, "--at and --staged cannot be used together");
 		goto fail;

@@ -28,6 +28,8 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 int cmd_hook(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_refs(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_graph(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_status(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_verify(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_doctor(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 
 /*
