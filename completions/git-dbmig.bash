@@ -17,7 +17,7 @@
 
 # One word a line, as __git_dbmig_comp takes them.
 __git_dbmig_commands_fallback="$(printf '%s\n' branches check current doctor \
-	downgrade graph heads history hook init merge refs revision show stamp status upgrade)"
+	downgrade graph heads history hook init merge refs revision show stamp status upgrade verify)"
 __git_dbmig_global_options="$(printf '%s\n' -c --config -n --name -x --url \
 	--at --staged -q --quiet --version -h --help)"
 

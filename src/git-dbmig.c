@@ -40,6 +40,7 @@ static const struct command {
 	{ "stamp", cmd_stamp, "'stamp' the revision table with the given revision; don't run any migrations." },
 	{ "status", cmd_status, "Show where the database stands: every revision, applied, changed or pending." },
 	{ "upgrade", cmd_upgrade, "Upgrade to a later version." },
+	{ "verify", cmd_verify, "Fail when the database and the repository disagree: changed files, schema drift." },
 };
 
 static void print_usage(FILE *f)

@@ -658,7 +658,9 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	 * A database that does not exist yet is created only once the plan
 	 * is known to be good: a bad target leaves no empty file behind.
 	 */
-	ret = migrate_open_db(p, 0, &db, err);
+	if (o->db)
+		db = o->db;
+	ret = o->db ? 0 : migrate_open_db(p, 0, &db, err);
 	if (ret == DB_ERR_MISSING) {
 		struct revlist none = REVLIST_INIT;
 
@@ -921,7 +923,8 @@ cleanup:
 	migrate_free_rows(rowtext, nrows);
 	if (db)
 		db->ops->unlock(db);
-	db_close(db);
+	if (!o->db)
+		db_close(db);
 	return ret;
 }
 

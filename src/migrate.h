@@ -27,6 +27,11 @@ struct migrate_opts {
 	int plan_only;         /* --plan: print the steps, change nothing */
 	int json;              /* --json with --plan */
 	long lock_timeout_ms;
+	/*
+	 * When set, run on this open database instead of opening p->url;
+	 * it stays open (verify builds its scratch schema so).
+	 */
+	struct db *db;
 };
 
 int migrate_run(struct project *p, const struct migrate_opts *o,

@@ -108,7 +108,7 @@ test_expect_success 'stamp offers ids and labels' '
 
 test_expect_success 'commands complete, doctor among them' '
 	comp "git dbmig " >out &&
-	has upgrade downgrade stamp current heads branches history show check hook init merge revision doctor status &&
+	has upgrade downgrade stamp current heads branches history show check hook init merge revision doctor status verify &&
 	comp "git dbmig d" >out &&
 	has doctor downgrade && hasnt upgrade
 '
