@@ -474,8 +474,13 @@ int fleet_run(struct project *p, const struct fleet_opts *o, fleet_fn fn,
 			if (o->fail_fast)
 				stop = 1;
 		}
-		while (printed < n && slots[printed].state == SLOT_DONE)
-			print_slot(&slots[printed++], p->opts->quiet);
+		while (printed < n && slots[printed].state == SLOT_DONE) {
+			print_slot(&slots[printed], p->opts->quiet);
+			if (o->done)
+				o->done(slots[printed].name, slots[printed].failed,
+					slots[printed].summary.buf, o->done_data);
+			printed++;
+		}
 		if (!running)
 			break;
 		pid = waitpid(-1, &status, 0);
@@ -497,6 +502,8 @@ int fleet_run(struct project *p, const struct fleet_opts *o, fleet_fn fn,
 	for (; printed < n; printed++) {
 		slots[printed].state = SLOT_NOT_STARTED;
 		print_slot(&slots[printed], p->opts->quiet);
+		if (o->done)
+			o->done(slots[printed].name, 1, "not started", o->done_data);
 	}
 	for (i = 0; i < n; i++) {
 		nfailed += slots[i].state == SLOT_DONE && slots[i].failed;

@@ -329,8 +329,9 @@ int status_build(struct status *out, const struct graph *g,
 		e->log = gone[k];
 	}
 
+	/* the rule of current --check-heads, on the heads this database takes */
 	for (i = 0; i < g->nreal_heads; i++)
-		out->heads_not_applied += !applied[g->real_heads[i]];
+		out->heads_not_applied += wanted[g->real_heads[i]] && !applied[g->real_heads[i]];
 
 	/* one summary per label: where it stands, how far from its head */
 	out->labels = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*out->labels));

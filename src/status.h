@@ -80,7 +80,7 @@ struct status {
 	struct status_label *labels;
 	size_t nlabels;
 	size_t count[STATUS_UNKNOWN + 1];  /* entries per state */
-	size_t heads_not_applied;          /* heads of the graph not applied */
+	size_t heads_not_applied;          /* heads (of the target's labels) not applied */
 };
 #define STATUS_INIT { NULL, 0, 0, NULL, 0, { 0 }, 0 }
 

@@ -3,8 +3,9 @@
  * of the graph in the order upgrade runs them, with its state and, for
  * an applied one, its dbmig_log row (when, by whom, which blob, how
  * long); the ids the graph no longer has; and one line per branch label.
- * With --target, each target's table, and a matrix of the targets and
- * their labels. status.c decides the states; this prints them.
+ * With --target, each target's table and summary line, then a matrix:
+ * the targets down, their labels across. status.c decides the states;
+ * this prints them.
  */
 #include "cmd/cmd.h"
 #include "fleet.h"
@@ -131,11 +132,16 @@ static int same_revs(const struct revlist *a, const struct revlist *b)
 	return 1;
 }
 
-/* A label's cell of the matrix: "mod1_rev1 (-2)". */
+/* A label's cell of the matrix: "mod1_rev1 (-2)", "a+b" for two. */
 static void label_cell(struct strbuf *out, const struct graph *g,
 		       const struct status_label *l)
 {
-	add_revs(out, g, &l->at, "base");
+	size_t i;
+
+	if (!l->at.n)
+		strbuf_addstr(out, "base");
+	for (i = 0; i < l->at.n; i++)
+		strbuf_addf(out, "%s%s", i ? "+" : "", g->revs[l->at.v[i]].id);
 	if (l->behind)
 		strbuf_addf(out, " (-%zu)", l->behind);
 }
@@ -157,7 +163,7 @@ static void text_status(struct strbuf *out, const struct graph *g,
 			width = (int)strlen(st->v[i].id);
 	for (i = 0; i < st->n; i++)
 		text_entry(out, g, &st->v[i], width, color);
-	if (st->nlabels)
+	if (st->nlabels && display)
 		strbuf_addch(out, '\n');
 	for (i = 0; i < st->nlabels; i++)
 		if ((int)strlen(st->labels[i].name) > lwidth)
@@ -178,7 +184,8 @@ static void text_status(struct strbuf *out, const struct graph *g,
 	for (i = 0; i <= STATUS_UNKNOWN; i++)
 		if (i != STATUS_GONE && i != STATUS_UNKNOWN)
 			total += st->count[i];
-	strbuf_addf(out, "%s%zu revision%s:", st->nlabels ? "" : "\n", total, total == 1 ? "" : "s");
+	strbuf_addf(out, "%s%zu revision%s:", st->nlabels || !display ? "" : "\n", total,
+		    total == 1 ? "" : "s");
 	{
 		const char *sep = " ";
 
@@ -291,6 +298,116 @@ struct status_run {
 	int json;
 };
 
+/* ------------------------------------------------------------------ */
+/* The fleet's matrix                                                  */
+
+/*
+ * Each target's summary line, "LABEL CELL, LABEL CELL", collected in
+ * the parent as fleet_run() prints them.
+ */
+struct matrix_row {
+	char *name;
+	int failed;
+	char *summary;
+};
+
+struct matrix {
+	struct matrix_row *v;
+	size_t n, alloc;
+};
+
+static void matrix_collect(const char *name, int failed, const char *summary,
+			   void *data)
+{
+	struct matrix *m = data;
+
+	ALLOC_GROW(m->v, m->n + 1, m->alloc);
+	m->v[m->n].name = xstrdup(name);
+	m->v[m->n].failed = failed;
+	m->v[m->n].summary = xstrdup(summary);
+	m->n++;
+}
+
+/* The cell of label in a summary, or NULL. */
+static char *matrix_cell(const char *summary, const char *label)
+{
+	size_t n = strlen(label);
+	const char *s = summary;
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+
+		if (len > n && !strncmp(s, label, n) && s[n] == ' ')
+			return xstrndup(s + n + 1, len - n - 1);
+		s += len;
+		while (*s == ',' || *s == ' ')
+			s++;
+	}
+	return NULL;
+}
+
+/* Targets down, labels across: where each target is, and how far behind. */
+static void matrix_print(struct strbuf *out, const struct matrix *m,
+			 const struct graph *g)
+{
+	size_t i, k, nw = 1 + g->nlabels;
+	int *width = xcalloc(nw, sizeof(*width));
+	char ***cells = xcalloc(m->n ? m->n : 1, sizeof(*cells));
+	unsigned char *used = xcalloc(g->nlabels ? g->nlabels : 1, 1);
+
+	width[0] = (int)strlen("target");
+	for (k = 0; k < g->nlabels; k++)
+		width[k + 1] = (int)strlen(g->labels[k].name);
+	for (i = 0; i < m->n; i++) {
+		cells[i] = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(**cells));
+		if ((int)strlen(m->v[i].name) > width[0])
+			width[0] = (int)strlen(m->v[i].name);
+		for (k = 0; k < g->nlabels && !m->v[i].failed; k++) {
+			cells[i][k] = matrix_cell(m->v[i].summary, g->labels[k].name);
+			if (cells[i][k]) {
+				used[k] = 1;
+				if ((int)strlen(cells[i][k]) > width[k + 1])
+					width[k + 1] = (int)strlen(cells[i][k]);
+			}
+		}
+	}
+	strbuf_addf(out, "\n%-*s", width[0], "target");
+	for (k = 0; k < g->nlabels; k++)
+		if (used[k])
+			strbuf_addf(out, "  %-*s", width[k + 1], g->labels[k].name);
+	while (out->len && out->buf[out->len - 1] == ' ')
+		strbuf_setlen(out, out->len - 1);
+	strbuf_addch(out, '\n');
+	for (i = 0; i < m->n; i++) {
+		strbuf_addf(out, "%-*s", width[0], m->v[i].name);
+		if (m->v[i].failed)
+			strbuf_addstr(out, "  FAILED");
+		for (k = 0; k < g->nlabels && !m->v[i].failed; k++)
+			if (used[k])
+				strbuf_addf(out, "  %-*s", width[k + 1], cells[i][k] ? cells[i][k] : "-");
+		while (out->len && out->buf[out->len - 1] == ' ')
+			strbuf_setlen(out, out->len - 1);
+		strbuf_addch(out, '\n');
+		for (k = 0; k < g->nlabels; k++)
+			free(cells[i][k]);
+		free(cells[i]);
+	}
+	free(cells);
+	free(used);
+	free(width);
+}
+
+static void matrix_release(struct matrix *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].summary);
+	}
+	free(m->v);
+}
+
 /*
  * Read p's database and work out its status; labels as status_build()
  * takes them. *display gets the URL as shown (password masked).
@@ -386,6 +503,7 @@ int cmd_status(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 {
 	struct fleet_opts fo = FLEET_OPTS_INIT;
 	struct status_run run = { 0 };
+	struct matrix m = { NULL, 0, 0 };
 	struct project *p = NULL;
 	int i, r, ret = -1;
 
@@ -415,9 +533,21 @@ int cmd_status(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 	ctx->opts->need_bodies = 1;
 	if (fleet_check_options(&fo, argv[0], err) || cmd_setup(ctx, &p, err))
 		goto cleanup;
-	ret = fo.nnames ? fleet_run(p, &fo, status_target, &run, err) :
-			  status_one(p, NULL, run.json, NULL, err);
+	if (fo.nnames) {
+		struct strbuf out = STRBUF_INIT;
+
+		fo.done = matrix_collect;
+		fo.done_data = &m;
+		ret = fleet_run(p, &fo, status_target, &run, err);
+		if (m.n)
+			matrix_print(&out, &m, p->graph);
+		fwrite(out.buf, 1, out.len, stdout);
+		strbuf_release(&out);
+	} else {
+		ret = status_one(p, NULL, run.json, NULL, err);
+	}
 cleanup:
+	matrix_release(&m);
 	fleet_opts_release(&fo);
 	project_free(p);
 	return ret;
