@@ -18,7 +18,7 @@ bashcompdir ?= $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 zshcompdir ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
-PKGS = libgit2 sqlite3 libpq libcurl jansson
+PKGS = libgit2 sqlite3 libpq libcurl jansson libgvc libcgraph
 define pc_flags
 $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
 endef
@@ -33,6 +33,8 @@ CURL_CFLAGS ?= $(call pc_flags,cflags,libcurl)
 CURL_LIBS ?= $(call pc_flags,libs,libcurl)
 JANSSON_CFLAGS ?= $(call pc_flags,cflags,jansson)
 JANSSON_LIBS ?= $(call pc_flags,libs,jansson)
+GRAPHVIZ_CFLAGS ?= $(call pc_flags,cflags,libgvc libcgraph)
+GRAPHVIZ_LIBS ?= $(call pc_flags,libs,libgvc libcgraph)
 CMOCKA_CFLAGS ?= $(call pc_flags,cflags,cmocka)
 CMOCKA_LIBS ?= $(call pc_flags,libs,cmocka)
 
@@ -64,8 +66,8 @@ WARN += -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 endif
 DEPS_CFLAGS = -MMD -MP
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc \
-	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(LDSAN) $(LDFLAGS)
+	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(GRAPHVIZ_CFLAGS) $(CFLAGS)
+ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(GRAPHVIZ_LIBS) $(LDSAN) $(LDFLAGS)
 
 ifneq ($(V),1)
 Q_CC = @echo "   CC      $@";

@@ -27,7 +27,7 @@ static const struct command {
 	{ "current", cmd_current, "Display the current revision for a database." },
 	{ "doctor", cmd_doctor, "Show the config, database and hook in use, and what looks wrong." },
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },
-	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot)." },
+	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot|ascii|svg|png), and a database's place on it." },
 	{ "heads", cmd_heads, "Show current available heads in the script directory." },
 	{ "history", cmd_history, "List changeset scripts in chronological order." },
 	{ "hook", cmd_hook, "Install or uninstall the pre-commit hook (hook install|uninstall)." },

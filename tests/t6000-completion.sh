@@ -128,7 +128,7 @@ test_expect_success 'global options, and the values of -n and --format' '
 	comp "git dbmig -n " >out &&
 	has alembic target:prod &&
 	comp "git dbmig graph --format " >out &&
-	has mermaid dot &&
+	has mermaid dot ascii svg png &&
 	comp "git dbmig graph --format=m" >out &&
 	has mermaid && hasnt dot
 '

@@ -44,6 +44,18 @@ int opt_flag(const char *arg, const char *shrt, const char *lng);
 /* "unknown option" / "unexpected argument" message; always -1. */
 int opt_unknown(const char *cmd, const char *arg, struct strbuf *err);
 
+/*
+ * Read p's database (version rows, dbmig_log) and work out its status
+ * (status.h) for the given labels (NULL: all); a SQLite file not made
+ * yet has nothing applied. *display gets the URL as shown, password
+ * masked; all of it belongs to the caller.
+ */
+struct status;
+struct status_log;
+int cmd_status_load(struct status *st, struct status_log *log, char **display,
+		    struct project *p, char *const *labels, size_t nlabels,
+		    struct strbuf *err);
+
 /* Open the project and load the graph (the common start). */
 int cmd_setup(struct cmd_ctx *ctx, struct project **out, struct strbuf *err);
 
