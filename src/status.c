@@ -173,23 +173,48 @@ static void index_log(const struct status_logrow **byrev,
 	free(sorted);
 }
 
-/* The revisions with label that have no down_revision child with it. */
-static void label_heads(struct revlist *out, const struct graph *g,
-			const char *label, const unsigned char *only)
+/* Whether r carries label l (an index into g->labels); r->labels is sorted. */
+static int has_label(const struct rev *r, int l)
 {
-	size_t i, k;
+	size_t lo = 0, hi = r->nlabels;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->labels[mid] == l)
+			return 1;
+		if (r->labels[mid] < l)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * For every label, the revisions with it that have no down_revision
+ * child with it (among those of only, when not NULL): heads[l], in one
+ * pass over the graph.
+ */
+static void label_heads(struct revlist *heads, const struct graph *g,
+			const unsigned char *only)
+{
+	size_t i, j, k;
 
 	for (i = 0; i < g->nr; i++) {
 		const struct rev *r = &g->revs[i];
-		int child = 0;
 
-		if ((only && !only[i]) || !graph_rev_has_label(g, (int)i, label))
+		if (only && !only[i])
 			continue;
-		for (k = 0; k < r->nnext && !child; k++)
-			child = graph_rev_has_label(g, r->next[k], label) &&
-				(!only || only[r->next[k]]);
-		if (!child)
-			revlist_add(out, (int)i);
+		for (j = 0; j < r->nlabels; j++) {
+			int l = r->labels[j], child = 0;
+
+			for (k = 0; k < r->nnext && !child; k++)
+				child = (!only || only[r->next[k]]) &&
+					has_label(&g->revs[r->next[k]], l);
+			if (!child)
+				revlist_add(&heads[l], (int)i);
+		}
 	}
 }
 
@@ -219,6 +244,9 @@ int status_build(struct status *out, const struct graph *g,
 	unsigned char *listed = xcalloc(g->nr ? g->nr : 1, 1);
 	const struct status_logrow **byrev = xcalloc(g->nr ? g->nr : 1, sizeof(*byrev));
 	const struct status_logrow **gone = NULL;
+	struct revlist *heads = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*heads));
+	struct revlist *at = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*at));
+	unsigned char *reach = xcalloc(g->nr ? g->nr : 1, 1);
 	size_t ngone = 0, i, k;
 	int ret = -1;
 
@@ -239,18 +267,13 @@ int status_build(struct status *out, const struct graph *g,
 	graph_ancestors(g, known.v, known.n, WALK_DEPS, applied);
 
 	/* what upgrade heads (or each wanted label's head) would reach */
+	label_heads(heads, g, NULL);
 	if (!labels) {
 		memset(wanted, 1, g->nr);
 	} else {
-		for (i = 0; i < g->nlabels; i++) {
-			struct revlist h = REVLIST_INIT;
-
-			if (!wanted_label(g->labels[i].name, labels, nlabels))
-				continue;
-			label_heads(&h, g, g->labels[i].name, NULL);
-			graph_ancestors(g, h.v, h.n, WALK_DEPS, wanted);
-			revlist_release(&h);
-		}
+		for (i = 0; i < g->nlabels; i++)
+			if (wanted_label(g->labels[i].name, labels, nlabels))
+				graph_ancestors(g, heads[i].v, heads[i].n, WALK_DEPS, wanted);
 	}
 
 	index_log(byrev, &gone, &ngone, g, log);
@@ -335,21 +358,26 @@ int status_build(struct status *out, const struct graph *g,
 
 	/* one summary per label: where it stands, how far from its head */
 	out->labels = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*out->labels));
+	label_heads(at, g, applied);
 	for (i = 0; i < g->nlabels; i++) {
 		struct status_label *l;
-		unsigned char *reach;
 
 		if (!wanted_label(g->labels[i].name, labels, nlabels))
 			continue;
 		l = &out->labels[out->nlabels++];
 		l->name = g->labels[i].name;
-		label_heads(&l->heads, g, l->name, NULL);
-		label_heads(&l->at, g, l->name, applied);
-		reach = xcalloc(g->nr ? g->nr : 1, 1);
+		l->heads = heads[i];
+		l->at = at[i];
+		memset(&heads[i], 0, sizeof(heads[i]));
+		memset(&at[i], 0, sizeof(at[i]));
+		/*
+		 * The applied set holds every ancestor of its members: a walk
+		 * that starts from it as visited sees only what is missing.
+		 */
+		memcpy(reach, applied, g->nr);
 		graph_ancestors(g, l->heads.v, l->heads.n, WALK_DEPS, reach);
 		for (k = 0; k < g->nr; k++)
 			l->behind += reach[k] && !applied[k];
-		free(reach);
 	}
 	ret = 0;
 cleanup:
@@ -357,6 +385,13 @@ cleanup:
 		status_release(out);
 	plan_release(&plan);
 	revlist_release(&known);
+	for (i = 0; i < g->nlabels; i++) {
+		revlist_release(&heads[i]);
+		revlist_release(&at[i]);
+	}
+	free(heads);
+	free(at);
+	free(reach);
 	free(gone);
 	free(byrev);
 	free(listed);
