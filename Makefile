@@ -128,6 +128,10 @@ demo: all
 
 bench: all
 	@tests/bench/run.sh
+	@tests/bench/status.sh
+
+bench-status: all
+	@tests/bench/status.sh
 
 deps:
 	@.ci/install-deps
@@ -147,6 +151,6 @@ install: all
 clean:
 	rm -rf git-dbmig $(filter-out build/npm,$(wildcard build/*))
 
-.PHONY: FORCE all check-pc unit test check demo fuzz bench deps install clean
+.PHONY: FORCE all check-pc unit test check demo fuzz bench bench-status deps install clean
 .SECONDARY: $(UT_OBJS)
 -include $(OBJS:.o=.d) $(UT_OBJS:.o=.d)

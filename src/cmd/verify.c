@@ -135,7 +135,10 @@ cleanup:
 	return ret;
 }
 
-/* Run "upgrade ROW" for every version row on the scratch database. */
+/*
+ * Run "upgrade ROW" for every version row on the scratch database, or
+ * "upgrade heads" once when every revision is applied.
+ */
 static int scratch_fill(struct scratch *s, struct project *p,
 			const struct status *st, struct strbuf *err)
 {
@@ -146,13 +149,20 @@ static int scratch_fill(struct scratch *s, struct project *p,
 	o.cmd = MIGRATE_UPGRADE;
 	o.ntargets = 1;
 	o.lock_timeout_ms = 60000;
+	o.one_transaction = 1;   /* a scratch database: all or nothing */
 	o.db = s->db;
 	usage_quiet = 1;
 	for (i = 0; i < st->n && !ret; i++) {
 		const char *target = st->v[i].id;
 		struct strbuf e = STRBUF_INIT;
+		int all = !st->count[STATUS_PENDING] && !st->count[STATUS_OTHER];
 
-		if (!st->v[i].version_row || st->v[i].rev < 0)
+		/* everything applied: one plan, "upgrade heads", not one a row */
+		if (all && i)
+			break;
+		if (all)
+			target = "heads";
+		else if (!st->v[i].version_row || st->v[i].rev < 0)
 			continue;
 		o.targets = &target;
 		if (migrate_run(p, &o, &e)) {
