@@ -224,6 +224,9 @@ void render_mermaid(struct strbuf *out, const struct graph *g,
 			strbuf_addf(out, "%s%s (%s)", k++ ? ", " : "; not in the graph: ", e->id,
 				    status_state_name(e->state));
 		}
+		if (place->drift)
+			strbuf_addf(out, "; schema drift: %zu difference%s", place->ndrift,
+				    place->ndrift == 1 ? "" : "s");
 	}
 	strbuf_addstr(out, "\n---\n");
 	strbuf_addf(out, "%%%%{init: { 'gitGraph': {'showBranches': true, 'showCommitLabel': true, 'mainBranchName': '%s'}} }%%%%\n",
@@ -290,6 +293,11 @@ static void dot_quoted(struct strbuf *out, const char *s)
 	for (; *s; s++) {
 		if (*s == '\n') {
 			strbuf_addstr(out, "\\n");
+			continue;
+		}
+		if (*s == '\001') {
+			/* a line break that ends a left-justified line */
+			strbuf_addstr(out, "\\l");
 			continue;
 		}
 		if (*s == '"' || *s == '\\')
@@ -485,6 +493,11 @@ static void picture_legend(struct strbuf *out, const struct render_place *place)
 				    state_style[i].text);
 		}
 		strbuf_addstr(out, "<tr><td border=\"3\" color=\"#1f4e79\">row</td><td align=\"left\">a version row of the database</td></tr>");
+		if (place->drift && place->ndrift)
+			strbuf_addf(out, "<tr><td bgcolor=\"#ffc7ce\">drift</td><td align=\"left\">schema: %zu difference%s from what the revisions make</td></tr>",
+				    place->ndrift, place->ndrift == 1 ? "" : "s");
+		else if (place->drift)
+			strbuf_addstr(out, "<tr><td>schema</td><td align=\"left\">as the revisions make it</td></tr>");
 	}
 	strbuf_addstr(out, "<tr><td>&rarr;</td><td align=\"left\">down_revision</td></tr>"
 			   "<tr><td><b>&rArr;</b></td><td align=\"left\">into a merge revision (bold)</td></tr>"
@@ -492,6 +505,36 @@ static void picture_legend(struct strbuf *out, const struct render_place *place)
 			   "<tr><td>double frame</td><td align=\"left\">a head</td></tr>"
 			   "<tr><td><b>bold frame</b></td><td align=\"left\">a version0 root</td></tr>"
 			   "</table>>];\n    }\n");
+}
+
+/* The schema diff of graph --verify, one left-justified line each. */
+static void picture_drift(struct strbuf *out, const struct render_place *place)
+{
+	struct strbuf label = STRBUF_INIT;
+	const char *s = place->drift;
+	size_t lines = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+
+		if (lines++ < 14) {
+			strbuf_add(&label, s, n > 90 ? 87 : n);
+			if (n > 90)
+				strbuf_addstr(&label, "...");
+			strbuf_addch(&label, '\001');
+		}
+		s += n;
+		if (*s)
+			s++;
+	}
+	if (lines > 14)
+		strbuf_addf(&label, "... %zu more lines\001", lines - 14);
+	strbuf_addstr(out, "    subgraph \"cluster_drift\" {\n"
+			   "        label=\"schema drift (verify): - made by the revisions, + in the database\"; labeljust=l; style=\"rounded\"; color=\"#c00000\";\n"
+			   "        \"drift\" [shape=box, style=\"filled\", fillcolor=\"#ffc7ce\", fontname=\"DejaVu Sans Mono\", fontsize=9, label=");
+	dot_quoted(out, label.buf);
+	strbuf_addstr(out, "];\n    }\n");
+	strbuf_release(&label);
 }
 
 void render_picture_dot(struct strbuf *out, const struct graph *g,
@@ -602,6 +645,8 @@ void render_picture_dot(struct strbuf *out, const struct graph *g,
 		if (any)
 			strbuf_addstr(out, "    }\n");
 	}
+	if (place && place->drift && place->ndrift)
+		picture_drift(out, place);
 	picture_legend(out, place);
 	strbuf_addstr(out, "}\n");
 	free(lane);

@@ -17,6 +17,9 @@
 struct render_place {
 	const char *database;     /* as shown, password masked */
 	const struct status *st;
+	/* graph --verify: the schema diff (drift.h), NULL when not compared */
+	const char *drift;
+	size_t ndrift;
 };
 
 /*

@@ -3,7 +3,8 @@
 # the SVG parses and holds a node for every revision and a lane for every
 # branch label, the PNG decodes at the SVG's size; with --url or
 # --target every format (svg, png, mermaid, dot, ascii) marks the
-# database's place: states, version rows, ids the graph lacks, a legend.
+# database's place: states, version rows, ids the graph lacks, a legend;
+# --verify adds the schema drift verify finds.
 . "$(dirname "$0")/lib.sh"
 
 V=migrations/versions
@@ -78,10 +79,32 @@ test_expect_success 'graph --target NAME marks that database, with its labels' '
 	$CHECK svg t.svg ../ids "[other]" "not one of the target" >/dev/null
 '
 
+test_expect_success 'graph --verify: the schema drift verify finds, on every format' '
+	cd seed &&
+	cp dbmig.db drift.db && sqlite3 drift.db "DELETE FROM alembic_version WHERE version_num = '"'"'zz_stray'"'"';
+		ALTER TABLE core_account ADD COLUMN nickname VARCHAR(32)" &&
+	git dbmig --url sqlite:///drift.db graph --verify --format svg >v.svg &&
+	$CHECK svg v.svg ../ids "schema drift (verify)" "+ column core_account.nickname: VARCHAR(32) NULL" \
+		"schema: 1 difference from what the revisions make" >/dev/null &&
+	git dbmig --url sqlite:///drift.db graph --verify --format png >v.png &&
+	$CHECK png v.png v.svg &&
+	git dbmig --url sqlite:///drift.db graph --verify --format ascii >a &&
+	sed -n 2p a >line2 &&
+	echo "+ column core_account.nickname: VARCHAR(32) NULL" >expect &&
+	diff -u expect line2 &&
+	grep -q "; schema drift: 1 difference$" a &&
+	git dbmig --url sqlite:///drift.db graph --verify >m &&
+	grep -q "^title: .*; schema drift: 1 difference$" m &&
+	sqlite3 drift.db "ALTER TABLE core_account DROP COLUMN nickname" &&
+	git dbmig --url sqlite:///drift.db graph --verify --format svg >ok.svg &&
+	$CHECK svg ok.svg ../ids "as the revisions make it" >/dev/null &&
+	! grep -q "schema drift (verify)" ok.svg
+'
+
 test_expect_success 'look: the pictures kept for a reader (DBMIG_TEST_PICTURES=DIR)' '
 	cd seed &&
 	if [ -n "${DBMIG_TEST_PICTURES:-}" ]; then
-		cp g.png db.png g.svg db.svg "$DBMIG_TEST_PICTURES"/
+		cp g.png db.png v.png g.svg db.svg v.svg "$DBMIG_TEST_PICTURES"/
 	fi
 '
 
@@ -97,6 +120,15 @@ test_expect_failure_msg 'a corrupt dbmig_log' "dbmig_log row 1: direction 'up' i
 		git dbmig graph --url sqlite:///bad.db'
 test_expect_failure_msg 'an unknown target' "no target 'nowhere'" \
 	git dbmig graph --target nowhere
+test_expect_failure_msg '--verify without a database' "graph: --verify needs a database: --url URL or --target NAME" \
+	git dbmig graph --verify
+test_expect_failure_msg '--verify with a version row naming no revision' \
+	"graph --verify: the version row 'zz_stray' names no revision to run" \
+	git dbmig --url sqlite:///dbmig.db graph --verify
+test_expect_failure_msg '--dev-url without --verify' "graph: --dev-url is for --verify" \
+	git dbmig --url sqlite:///dbmig.db graph --dev-url postgresql://u@h/d
+test_expect_failure_msg '--verify --dev-url on SQLite' "--dev-url is for PostgreSQL databases" \
+	git dbmig --url sqlite:///drift.db graph --verify --dev-url postgresql://u@h/d
 cd ..
 
 test_expect_success 'a PNG is not written to a terminal' '
