@@ -181,8 +181,21 @@ int drift_schema(struct drift *out, struct project *p, struct db *live,
 	if (url_parse(&u, p->url, err))
 		return -1;
 	d = u->kind == URL_POSTGRESQL ? SCHEMA_POSTGRES : SCHEMA_SQLITE;
-	if (scratch_make(&sc, u, dev_url, err) ||
-	    scratch_fill(&sc, p, st, err) ||
+	if (scratch_make(&sc, u, dev_url, err))
+		goto cleanup;
+	if (d == SCHEMA_POSTGRES && p->version_table_schema) {
+		/* the live database has it; a new database must get it too */
+		struct strbuf sql = STRBUF_INIT;
+		int r;
+
+		strbuf_addstr(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+		db_quote_ident(&sql, p->version_table_schema);
+		r = sc.db->ops->exec(sc.db, sql.buf, err);
+		strbuf_release(&sql);
+		if (r)
+			goto cleanup;
+	}
+	if (scratch_fill(&sc, p, st, err) ||
 	    schema_read(&have, live, d, p->version_table_schema, p->version_table, err) ||
 	    schema_read(&want, sc.db, d, p->version_table_schema, p->version_table, err))
 		goto cleanup;

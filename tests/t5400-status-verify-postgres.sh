@@ -111,6 +111,21 @@ test_expect_success 'verify --dev-url: the scratch database is made on that serv
 	test "$(scratch_dbs)" = 0
 '
 
+test_expect_success 'verify with version_table_schema: the scratch database gets the schema' '
+	cd seed && url=$(pg_createdb vts) &&
+	pg_sql "$url" "CREATE SCHEMA dbmig" &&
+	cp alembic.ini vts.ini &&
+	sed -i "/^\[alembic\]/a version_table_schema = dbmig" vts.ini &&
+	n=$(git dbmig -c vts.ini --url "$url" upgrade --plan MOD1@head | grep -c "^upgrade ") &&
+	git dbmig -q -c vts.ini --url "$url" upgrade MOD1@head &&
+	test "$(pg_query "$url" "SELECT count(*) FROM dbmig.alembic_version")" = 1 &&
+	git dbmig -c vts.ini --url "$url" status >out &&
+	grep -q "^applied  *mod1_rev3 .*(version row)$" out &&
+	git dbmig -c vts.ini --url "$url" verify >out &&
+	grep -q ": ok, $n applied revisions as committed, schema as they make it" out &&
+	test "$(scratch_dbs)" = 0
+'
+
 test_expect_success 'setup: a role that may not create databases' '
 	pg_sql "$PG_ADMIN_URL" "DROP ROLE IF EXISTS dbmig_nocreate; CREATE ROLE dbmig_nocreate LOGIN PASSWORD '"'"'pw'"'"' NOCREATEDB" &&
 	url=$(cat deploy.url) && db=${url##*/} &&
