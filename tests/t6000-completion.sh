@@ -122,6 +122,17 @@ test_expect_success 'a command'"'"'s options complete from its usage' '
 	has --resolve-dependencies
 '
 
+test_expect_success 'status, verify and graph options complete from their usage' '
+	comp "git dbmig status --" >out &&
+	has --json --target --fail-fast &&
+	comp "git dbmig verify --" >out &&
+	has --at --dev-url --no-schema --target &&
+	comp "git dbmig graph --" >out &&
+	has --format --url --target --verify --dev-url &&
+	comp "git dbmig verify --target " >out &&
+	has prod
+'
+
 test_expect_success 'global options, and the values of -n and --format' '
 	comp "git dbmig --" >out &&
 	has --config --name --url --at --staged --quiet &&
