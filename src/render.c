@@ -494,7 +494,7 @@ static void picture_legend(struct strbuf *out, const struct render_place *place)
 		}
 		strbuf_addstr(out, "<tr><td border=\"3\" color=\"#1f4e79\">row</td><td align=\"left\">a version row of the database</td></tr>");
 		if (place->drift && place->ndrift)
-			strbuf_addf(out, "<tr><td bgcolor=\"#ffc7ce\">drift</td><td align=\"left\">schema: %zu difference%s from what the revisions make</td></tr>",
+			strbuf_addf(out, "<tr><td bgcolor=\"#fcd5b4\">drift</td><td align=\"left\">schema: %zu difference%s from what the revisions make</td></tr>",
 				    place->ndrift, place->ndrift == 1 ? "" : "s");
 		else if (place->drift)
 			strbuf_addstr(out, "<tr><td>schema</td><td align=\"left\">as the revisions make it</td></tr>");
@@ -531,7 +531,7 @@ static void picture_drift(struct strbuf *out, const struct render_place *place)
 		strbuf_addf(&label, "... %zu more lines\001", lines - 14);
 	strbuf_addstr(out, "    subgraph \"cluster_drift\" {\n"
 			   "        label=\"schema drift (verify): - made by the revisions, + in the database\"; labeljust=l; style=\"rounded\"; color=\"#c00000\";\n"
-			   "        \"drift\" [shape=box, style=\"filled\", fillcolor=\"#ffc7ce\", fontname=\"DejaVu Sans Mono\", fontsize=9, label=");
+			   "        \"drift\" [shape=box, style=\"filled\", fillcolor=\"#fcd5b4\", fontname=\"DejaVu Sans Mono\", fontsize=9, label=");
 	dot_quoted(out, label.buf);
 	strbuf_addstr(out, "];\n    }\n");
 	strbuf_release(&label);
