@@ -144,6 +144,10 @@ test_expect_failure_msg '--dev-url with --no-schema' "--no-schema turns off" \
 	git dbmig verify --dev-url postgresql://x@localhost/y --no-schema
 test_expect_failure_msg 'an unknown option' "verify: unknown option '--bogus'" \
 	git dbmig verify --bogus
+test_expect_failure_msg 'no database URL at all' "no database URL: set sqlalchemy.url in" \
+	sh -c 'sed "/sqlalchemy.url/d" alembic.ini >nourl.ini && git dbmig -c nourl.ini verify'
+test_expect_failure_msg 'status: no database URL at all' "no database URL: set sqlalchemy.url in" \
+	git dbmig -c nourl.ini status
 cd ..
 
 test_expect_success 'verify changed neither database' '

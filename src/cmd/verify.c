@@ -43,16 +43,10 @@ static int verify_one(struct project *p, const struct project_target *t,
 	int ret = -1, compared = 0;
 	const char *not_compared = NULL;
 
-	if (url_parse(&u, p->url ? p->url : "", err)) {
-		if (!p->url) {
-			strbuf_reset(err);
-			migrate_open_db(p, 0, &db, err);
-		}
+	/* a missing SQLite file fails here: there is nothing to verify */
+	if (migrate_open_db(p, 0, &db, err) || url_parse(&u, p->url, err))
 		goto cleanup;
-	}
 	url_display(&shown, u);
-	if (migrate_open_db(p, 0, &db, err))
-		goto cleanup;
 	if (migrate_read_rows(p, db, &rows, &nrows, err) ||
 	    migrate_read_log(p, db, &log, err) ||
 	    status_build(&st, p->graph, (const char *const *)rows, nrows, &log,
