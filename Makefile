@@ -18,7 +18,7 @@ bashcompdir ?= $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 zshcompdir ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
-PKGS = libgit2 sqlite3 libpq libcurl jansson
+PKGS = libgit2 sqlite3 libpq libcurl jansson libgvc libcgraph
 define pc_flags
 $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
 endef
@@ -33,6 +33,8 @@ CURL_CFLAGS ?= $(call pc_flags,cflags,libcurl)
 CURL_LIBS ?= $(call pc_flags,libs,libcurl)
 JANSSON_CFLAGS ?= $(call pc_flags,cflags,jansson)
 JANSSON_LIBS ?= $(call pc_flags,libs,jansson)
+GRAPHVIZ_CFLAGS ?= $(call pc_flags,cflags,libgvc libcgraph)
+GRAPHVIZ_LIBS ?= $(call pc_flags,libs,libgvc libcgraph)
 CMOCKA_CFLAGS ?= $(call pc_flags,cflags,cmocka)
 CMOCKA_LIBS ?= $(call pc_flags,libs,cmocka)
 
@@ -64,8 +66,8 @@ WARN += -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 endif
 DEPS_CFLAGS = -MMD -MP
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc \
-	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(LDSAN) $(LDFLAGS)
+	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(GRAPHVIZ_CFLAGS) $(CFLAGS)
+ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(GRAPHVIZ_LIBS) $(LDSAN) $(LDFLAGS)
 
 ifneq ($(V),1)
 Q_CC = @echo "   CC      $@";
@@ -135,6 +137,10 @@ demo: all
 
 bench: all
 	@tests/bench/run.sh
+	@tests/bench/status.sh
+
+bench-status: all
+	@tests/bench/status.sh
 
 deps:
 	@.ci/install-deps
@@ -154,6 +160,6 @@ install: all
 clean:
 	rm -rf git-dbmig $(filter-out build/npm,$(wildcard build/*))
 
-.PHONY: FORCE all check-pc unit test check demo fuzz bench deps install clean
+.PHONY: FORCE all check-pc unit test check demo fuzz bench bench-status deps install clean
 .SECONDARY: $(UT_OBJS)
 -include $(OBJS:.o=.d) $(UT_OBJS:.o=.d)

@@ -18,7 +18,7 @@
 # One word a line, as __git_dbmig_comp takes them.
 __git_dbmig_commands_fallback="$(printf '%s\n' branches check current doctor \
 	downgrade edit ensure_version graph heads history hook init merge refs revision \
-	show squash stamp upgrade)"
+	show squash stamp status upgrade verify)"
 __git_dbmig_global_options="$(printf '%s\n' -c --config -n --name -x --url \
 	--at --staged -q --quiet --version -h --help)"
 
@@ -202,7 +202,7 @@ $__git_dbmig_ids"
 		*)	__git_dbmig_comp "$words_" "" "$val" ":" ;;
 		esac ;;
 	,-c|,--config|,--url|,-x|*,--version-path|*,-m|*,--message|*,--rev-id|\
-	*,--branch-label|*,--lock-timeout|*,--tag)
+	*,--branch-label|*,--lock-timeout|*,--tag|*,--dev-url|init,-t|init,--template)
 		# a file, a folder or free text: leave it to bash
 		;;
 	*)

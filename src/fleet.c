@@ -239,7 +239,7 @@ run_child(struct slot *s, struct project *p, fleet_fn fn, void *data)
 	 * The log is a file: no progress line, no colour.
 	 */
 	usage_quiet = 0;
-	usage_tty = usage_color = 0;
+	usage_tty = usage_color = usage_color_stdout = 0;
 	free(p->url);
 	p->url = xstrdup(s->t->url);
 	r = fn(p, s->t, data, &summary, &e);
@@ -474,8 +474,13 @@ int fleet_run(struct project *p, const struct fleet_opts *o, fleet_fn fn,
 			if (o->fail_fast)
 				stop = 1;
 		}
-		while (printed < n && slots[printed].state == SLOT_DONE)
-			print_slot(&slots[printed++], p->opts->quiet);
+		while (printed < n && slots[printed].state == SLOT_DONE) {
+			print_slot(&slots[printed], p->opts->quiet);
+			if (o->done)
+				o->done(slots[printed].name, slots[printed].failed,
+					slots[printed].summary.buf, o->done_data);
+			printed++;
+		}
 		if (!running)
 			break;
 		pid = waitpid(-1, &status, 0);
@@ -497,6 +502,8 @@ int fleet_run(struct project *p, const struct fleet_opts *o, fleet_fn fn,
 	for (; printed < n; printed++) {
 		slots[printed].state = SLOT_NOT_STARTED;
 		print_slot(&slots[printed], p->opts->quiet);
+		if (o->done)
+			o->done(slots[printed].name, 1, "not started", o->done_data);
 	}
 	for (i = 0; i < n; i++) {
 		nfailed += slots[i].state == SLOT_DONE && slots[i].failed;

@@ -10,6 +10,14 @@
 #include "project.h"
 #include "strbuf.h"
 
+/*
+ * Told, in the parent, of each target once its summary line is printed:
+ * its name, whether it failed, and the summary (or the reason). status
+ * collects them for its matrix.
+ */
+typedef void (*fleet_done_fn)(const char *name, int failed,
+			      const char *summary, void *data);
+
 /* The options a command takes to run over targets. */
 struct fleet_opts {
 	const char **names;   /* --target values, in order; "all" expands */
@@ -17,8 +25,10 @@ struct fleet_opts {
 	int jobs;             /* -j N: databases at a time, default 1 */
 	int jobs_given;
 	int fail_fast;        /* --fail-fast: start no target after a failure */
+	fleet_done_fn done;   /* NULL, or told of each target */
+	void *done_data;
 };
-#define FLEET_OPTS_INIT { NULL, 0, 0, 1, 0, 0 }
+#define FLEET_OPTS_INIT { NULL, 0, 0, 1, 0, 0, NULL, NULL }
 
 /*
  * Match --target NAME, -j N (-jN, --jobs N, --jobs=N) or --fail-fast at

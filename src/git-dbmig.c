@@ -29,7 +29,7 @@ static const struct command {
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },
 	{ "edit", cmd_edit, "Edit revision script(s) using $EDITOR." },
 	{ "ensure_version", cmd_ensure_version, "Create the alembic version table if it doesn't exist already." },
-	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot|ascii)." },
+	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot|ascii|svg|png), and a database's place on it." },
 	{ "heads", cmd_heads, "Show current available heads in the script directory." },
 	{ "history", cmd_history, "List changeset scripts in chronological order." },
 	{ "hook", cmd_hook, "Install or uninstall the pre-commit hook (hook install|uninstall)." },
@@ -40,7 +40,9 @@ static const struct command {
 	{ "show", cmd_show, "Show the revision(s) denoted by the given symbol." },
 	{ "squash", cmd_squash, "Fold a label's revisions after its version0 into its head." },
 	{ "stamp", cmd_stamp, "'stamp' the revision table with the given revision; don't run any migrations." },
+	{ "status", cmd_status, "Show where the database stands: every revision, applied, changed or pending." },
 	{ "upgrade", cmd_upgrade, "Upgrade to a later version." },
+	{ "verify", cmd_verify, "Fail when the database and the repository disagree: changed files, schema drift." },
 };
 
 static void print_usage(FILE *f)
@@ -153,6 +155,8 @@ int main(int argc, const char **argv)
 	usage_tty = isatty(2);
 	usage_color = usage_tty && !no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
 		      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+	usage_color_stdout = isatty(1) && !no_color && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+			     !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	if (opts.at && opts.staged) {
 		strbuf_addstr(&err, "--at and --staged cannot be used together");
 		goto fail;

@@ -15,6 +15,7 @@
 #include "format.h"
 #include "resolve.h"
 #include "squash.h"
+#include "status.h"
 #include "usage.h"
 #include "version.h"
 
@@ -104,6 +105,45 @@ int migrate_read_rows(struct project *p, struct db *db, char ***rows,
 	table_name(&sql, p, p->version_table);
 	ret = db->ops->query_column(db, sql.buf, rows, n, err);
 	strbuf_release(&sql);
+	return ret;
+}
+
+int migrate_read_log(struct project *p, struct db *db, struct status_log *log,
+		     struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT, e = STRBUF_INIT;
+	char **lines = NULL;
+	size_t n = 0, i;
+	int has = 0, ret = -1;
+	static const char *const cols[] = {
+		"CAST(id AS VARCHAR(20))", "revision", "direction", "blob_id",
+		"started_at", "finished_at", "CAST(duration_ms AS VARCHAR(20))",
+		"os_user", "host", "tool_version",
+	};
+
+	if (db->ops->has_table(db, p->version_table_schema, "dbmig_log", &has, err))
+		return -1;
+	if (!has)
+		return 0;
+	/* one text column a row, tab-separated: query_column reads one column */
+	strbuf_addstr(&sql, "SELECT ");
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		strbuf_addf(&sql, "%sCOALESCE(%s, '')", i ? " || '\t' || " : "", cols[i]);
+	strbuf_addstr(&sql, " FROM ");
+	table_name(&sql, p, "dbmig_log");
+	strbuf_addstr(&sql, " ORDER BY id");
+	if (db->ops->query_column(db, sql.buf, &lines, &n, &e)) {
+		strbuf_addf(err, "cannot read dbmig_log: %s", e.buf);
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++)
+		if (status_log_add(log, lines[i] ? lines[i] : "", err))
+			goto cleanup;
+	ret = 0;
+cleanup:
+	migrate_free_rows(lines, n);
+	strbuf_release(&sql);
+	strbuf_release(&e);
 	return ret;
 }
 
@@ -735,7 +775,9 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	 * A database that does not exist yet is created only once the plan
 	 * is known to be good: a bad target leaves no empty file behind.
 	 */
-	ret = migrate_open_db(p, 0, &db, err);
+	if (o->db)
+		db = o->db;
+	ret = o->db ? 0 : migrate_open_db(p, 0, &db, err);
 	if (ret == DB_ERR_MISSING) {
 		struct revlist none = REVLIST_INIT;
 
@@ -977,7 +1019,8 @@ cleanup:
 	migrate_free_rows(rowtext, nrows);
 	if (db)
 		db->ops->unlock(db);
-	db_close(db);
+	if (!o->db)
+		db_close(db);
 	return ret;
 }
 

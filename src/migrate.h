@@ -27,6 +27,11 @@ struct migrate_opts {
 	int plan_only;         /* --plan: print the steps, change nothing */
 	int json;              /* --json with --plan */
 	long lock_timeout_ms;
+	/*
+	 * When set, run on this open database instead of opening p->url;
+	 * it stays open (verify builds its scratch schema so).
+	 */
+	struct db *db;
 };
 
 int migrate_run(struct project *p, const struct migrate_opts *o,
@@ -51,6 +56,15 @@ int migrate_open_db(struct project *p, unsigned flags, struct db **out,
 int migrate_read_rows(struct project *p, struct db *db, char ***rows,
 		      size_t *n, struct strbuf *err);
 void migrate_free_rows(char **rows, size_t n);
+
+/*
+ * The dbmig_log rows in id order; a missing dbmig_log gives none. A log
+ * that cannot be read (a column missing) or holds a row that is not a
+ * log row fails with a message saying so.
+ */
+struct status_log;
+int migrate_read_log(struct project *p, struct db *db, struct status_log *log,
+		     struct strbuf *err);
 
 /* Substitute ${x.KEY} and ${x.KEY:-default} from -x values. */
 int migrate_expand_body(struct strbuf *out, const struct project *p,

@@ -12,6 +12,7 @@
 int usage_quiet;
 int usage_color;
 int usage_tty;
+int usage_color_stdout;
 static int progress_shown;
 
 static void progress_clear(void)

@@ -45,6 +45,8 @@ extern int usage_quiet;
  */
 extern int usage_color;
 extern int usage_tty;
+/* The same for standard output: status and verify colour their states. */
+extern int usage_color_stdout;
 /*
  * A transient status line on a terminal ("[3/30] core_rev2 1.2s"),
  * redrawn in place and erased by the next info() line or by

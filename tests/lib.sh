@@ -37,7 +37,7 @@ rm -f "$BIN_DIR/git-dbmig"
 if [ "${DBMIG_TEST_VALGRIND:-}" = 1 ]; then
 	cat >"$BIN_DIR/git-dbmig" <<VG
 #!/bin/sh
-exec valgrind -q --error-exitcode=126 --leak-check=full --errors-for-leak-kinds=definite "$SRC_ROOT/git-dbmig" "\$@"
+exec valgrind -q --error-exitcode=126 --leak-check=full --errors-for-leak-kinds=definite --suppressions="$TEST_DIR/valgrind-graphviz.supp" "$SRC_ROOT/git-dbmig" "\$@"
 VG
 	chmod +x "$BIN_DIR/git-dbmig"
 else

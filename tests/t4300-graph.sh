@@ -211,6 +211,6 @@ test_expect_success "graph reads --staged and --at like every command" '
 '
 
 test_expect_failure_msg "an unknown format is refused" \
-	"graph: unknown format 'svg' (mermaid, dot or ascii)" git dbmig graph --format svg
+	"graph: unknown format 'jpeg' (mermaid, dot, ascii, svg or png)" git dbmig graph --format jpeg
 
 test_done

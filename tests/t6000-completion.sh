@@ -108,7 +108,7 @@ test_expect_success 'stamp offers ids and labels' '
 
 test_expect_success 'commands complete, doctor among them' '
 	comp "git dbmig " >out &&
-	has upgrade downgrade stamp current heads branches history show check hook init merge revision doctor &&
+	has upgrade downgrade stamp current heads branches history show check hook init merge revision doctor status verify &&
 	comp "git dbmig d" >out &&
 	has doctor downgrade && hasnt upgrade &&
 	comp "git dbmig e" >out &&
@@ -135,13 +135,24 @@ test_expect_success 'a command'"'"'s options complete from its usage' '
 	has --resolve-dependencies
 '
 
+test_expect_success 'status, verify and graph options complete from their usage' '
+	comp "git dbmig status --" >out &&
+	has --json --target --fail-fast &&
+	comp "git dbmig verify --" >out &&
+	has --at --dev-url --no-schema --target &&
+	comp "git dbmig graph --" >out &&
+	has --format --url --target --verify --dev-url &&
+	comp "git dbmig verify --target " >out &&
+	has prod
+'
+
 test_expect_success 'global options, and the values of -n and --format' '
 	comp "git dbmig --" >out &&
 	has --config --name --url --at --staged --quiet &&
 	comp "git dbmig -n " >out &&
 	has alembic target:prod &&
 	comp "git dbmig graph --format " >out &&
-	has mermaid dot &&
+	has mermaid dot ascii svg png &&
 	comp "git dbmig graph --format=m" >out &&
 	has mermaid && hasnt dot &&
 	comp "git dbmig init -t " >out &&

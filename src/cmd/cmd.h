@@ -30,6 +30,8 @@ int cmd_refs(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *er
 int cmd_graph(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_edit(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_ensure_version(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_status(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_verify(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_doctor(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 
 /*
@@ -43,6 +45,18 @@ int opt_value(int argc, const char **argv, int *i, const char *shrt,
 int opt_flag(const char *arg, const char *shrt, const char *lng);
 /* "unknown option" / "unexpected argument" message; always -1. */
 int opt_unknown(const char *cmd, const char *arg, struct strbuf *err);
+
+/*
+ * Read p's database (version rows, dbmig_log) and work out its status
+ * (status.h) for the given labels (NULL: all); a SQLite file not made
+ * yet has nothing applied. *display gets the URL as shown, password
+ * masked; all of it belongs to the caller.
+ */
+struct status;
+struct status_log;
+int cmd_status_load(struct status *st, struct status_log *log, char **display,
+		    struct project *p, char *const *labels, size_t nlabels,
+		    struct strbuf *err);
 
 /* Open the project and load the graph (the common start). */
 int cmd_setup(struct cmd_ctx *ctx, struct project **out, struct strbuf *err);

@@ -2,6 +2,9 @@
  * cmd/common.c: option matching and set-up shared by the commands.
  */
 #include "cmd/cmd.h"
+#include "migrate.h"
+#include "status.h"
+#include "url.h"
 #include "usage.h"
 
 #include <string.h>
@@ -50,4 +53,48 @@ int cmd_setup(struct cmd_ctx *ctx, struct project **out, struct strbuf *err)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Read p's database and work out its status; labels as status_build()
+ * takes them. *display gets the URL as shown (password masked).
+ */
+int cmd_status_load(struct status *st, struct status_log *log, char **display,
+		struct project *p, char *const *labels, size_t nlabels,
+		struct strbuf *err)
+{
+	struct db *db = NULL;
+	struct url *u = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	char **rows = NULL;
+	size_t nrows = 0;
+	int ret = migrate_open_db(p, 0, &db, err);
+
+	*display = NULL;
+	if (ret == DB_ERR_MISSING) {
+		/* a SQLite file not made yet: nothing applied */
+		strbuf_reset(err);
+	} else if (ret) {
+		return -1;
+	} else if (migrate_read_rows(p, db, &rows, &nrows, err) ||
+		   migrate_read_log(p, db, log, err)) {
+		ret = -1;
+		goto cleanup;
+	}
+	ret = -1;
+	if (status_build(st, p->graph, (const char *const *)rows, nrows, log,
+			 labels, nlabels, err))
+		goto cleanup;
+	status_explain(st, p->graph);
+	if (url_parse(&u, p->url, err))
+		goto cleanup;
+	url_display(&sb, u);
+	*display = strbuf_detach(&sb, NULL);
+	ret = 0;
+cleanup:
+	url_free(u);
+	strbuf_release(&sb);
+	migrate_free_rows(rows, nrows);
+	db_close(db);
+	return ret;
 }
