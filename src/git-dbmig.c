@@ -29,7 +29,7 @@ static const struct command {
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },
 	{ "edit", cmd_edit, "Edit revision script(s) using $EDITOR." },
 	{ "ensure_version", cmd_ensure_version, "Create the alembic version table if it doesn't exist already." },
-	{ "graph", cmd_graph, "Draw the revision graph (--format mermaid|dot|ascii|svg|png), and a database's place on it." },
+	{ "graph", cmd_graph, "Draw the revision graph and a database's place on it (--format mermaid|dot|ascii|svg|png)." },
 	{ "heads", cmd_heads, "Show current available heads in the script directory." },
 	{ "history", cmd_history, "List changeset scripts in chronological order." },
 	{ "hook", cmd_hook, "Install or uninstall the pre-commit hook (hook install|uninstall)." },

@@ -37,7 +37,7 @@ test_expect_success 'Alembic 1.18 commands git-dbmig has are all listed' '
 
 test_expect_success 'graph: the formats of the list are the ones graph takes' '
 	sed -n "s/^  graph .*(--format \([a-z|]*\))\.$/\1/p" help | tr "|" "\n" >listed &&
-	test "$(wc -l <listed)" = 3 &&
+	test "$(wc -l <listed)" = 5 &&
 	git-dbmig graph -h | sed -n "s/.*--format \([a-z|]*\).*/\1/p" | tr "|" "\n" >usage &&
 	diff -u usage listed &&
 	make_project &&
