@@ -94,7 +94,7 @@ if command -v man >/dev/null 2>&1; then
 	test_expect_success 'git help dbmig shows it, non-interactively' '
 		PATH="$INST/bin:$PATH" MANPATH="$INST/share/man" PAGER=cat MANPAGER=cat MANWIDTH=80 \
 			git -c help.format=man help dbmig </dev/null >out 2>err &&
-		grep -q "git-dbmig - Migrate a database" out &&
+		tr -s " " <out | grep -q "git-dbmig - Migrate a database" &&
 		grep -q "^ *doctor" out
 	'
 

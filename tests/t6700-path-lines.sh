@@ -79,7 +79,8 @@ test_expect_success 'cwd reached through a symlink: Python sees the real folder,
 test_expect_success '%(here)s through a symlink: the real path (Alembic 1.18), not the link (1.8.1)' '
 	sed "s|^script_location = .*|script_location = %(here)s/alembic|" alembic.ini >here.ini &&
 	(cd / && alembic -c "$TRASH/link/here.ini" show a1 >"$REAL/old" 2>/dev/null) &&
-	grep -qx "Path: $TRASH/link/alembic/versions/a1_rev_a1.py" old &&
+	{ grep -qx "Path: $TRASH/link/alembic/versions/a1_rev_a1.py" old ||
+	  grep -qx "Path: $REAL/alembic/versions/a1_rev_a1.py" old; } &&
 	(cd / && git dbmig -c "$TRASH/link/here.ini" history -v >"$REAL/actual") &&
 	grep "^Path: " actual >paths &&
 	test "$(wc -l <paths)" = 5 &&
