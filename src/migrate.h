@@ -27,6 +27,8 @@ struct migrate_opts {
 	int plan_only;         /* --plan: print the steps, change nothing */
 	int json;              /* --json with --plan */
 	long lock_timeout_ms;
+	const char *tag;       /* --tag, for env.py's get_tag_argument() */
+	int verbose;           /* -v: a failing .py revision's traceback */
 };
 
 int migrate_run(struct project *p, const struct migrate_opts *o,
