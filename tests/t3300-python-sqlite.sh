@@ -30,8 +30,11 @@ import glob, re
 def fill(rev, up, down):
     path = glob.glob("migrations/versions/%s_*.py" % rev)[0]
     s = open(path).read()
-    s = re.sub(r"(def upgrade\(\)[^:]*:\n)    pass\n", lambda m: m.group(1) + up + "\n", s)
-    s = re.sub(r"(def downgrade\(\)[^:]*:\n)    pass\n", lambda m: m.group(1) + down + "\n", s)
+    # Alembic 1.8's template: "def upgrade() -> None:" then "pass";
+    # 1.13+ put a docstring line between them
+    doc = r'(?:    """.*"""\n)?'
+    s = re.sub(r"(def upgrade\(\)[^:]*:\n" + doc + r")    pass\n", lambda m: m.group(1) + up + "\n", s)
+    s = re.sub(r"(def downgrade\(\)[^:]*:\n" + doc + r")    pass\n", lambda m: m.group(1) + down + "\n", s)
     open(path, "w").write(s)
 fill("a1", "    op.create_table('account', sa.Column('id', sa.Integer, primary_key=True),\n"
            "                    sa.Column('name', sa.String(50)))",
@@ -128,7 +131,7 @@ test_expect_success 'Alembic and git-dbmig take turns on one .py database' '
 cp migrations/versions/a3_half_done.py a3.keep
 printf '\ndef broken(:\n' >>migrations/versions/a3_half_done.py
 test_expect_failure_msg 'a syntax error in a revision: FAILED before anything runs' \
-	"a3_half_done.py:28: SyntaxError: invalid syntax (nothing was changed)" \
+	"a3_half_done.py:$(wc -l <migrations/versions/a3_half_done.py): SyntaxError: invalid syntax (nothing was changed)" \
 	git dbmig downgrade base
 test_expect_success '... the database is unchanged' 'test "$(rows small.db)" = a2'
 cp a3.keep migrations/versions/a3_half_done.py

@@ -161,6 +161,8 @@ class Bridge:
                     % (", ".join(sorted(have)), ", ".join(sorted(want)),
                        req.get("display") or "git-dbmig's URL"))
             mc = context
+            if not as_sql:
+                end_read_transaction(mc.connection, one_tx)
             vt = getattr(mc, "version_table", None)
             vs = getattr(mc, "version_table_schema", None)
             if vt is not None and (vt != req["version_table"] or
@@ -339,6 +341,21 @@ def absolute_sqlite(url, cwd):
             u.database.startswith("file:"):
         return url
     return str(u.set(database=os.path.join(cwd, u.database)))
+
+
+def end_read_transaction(conn, one_tx):
+    """
+    SQLAlchemy 2.0 begins a transaction for the read of the version rows,
+    which on SQLite keeps a shared lock into the first step: a body that
+    writes through a connection of its own (the seed's
+    metadata.create_all(op.get_context().connection.engine)) would then
+    wait for it, "database is locked". Each step begins its own.
+    """
+    if one_tx or conn is None or conn.dialect.name != "sqlite":
+        return
+    trans = conn.get_transaction()
+    if trans is not None and trans.is_active:
+        trans.commit()
 
 
 def qualified(schema, table):
