@@ -820,8 +820,13 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		warning("downgrade -1 from multiple heads is ambiguous; this usage will be disallowed in a future release.");
 
 	/* Refuse before writing anything. */
+	need_py = plan_needs_python(g, &plan, o, err);
+	if (need_py < 0)
+		goto cleanup;
 	opstart = xcalloc(plan.n + 1, sizeof(*opstart));
-	after = xcalloc(plan.n + 1, sizeof(*after));
+	/* the rows after each step, for the Python helper to check */
+	if (need_py)
+		after = xcalloc(plan.n + 1, sizeof(*after));
 	for (i = 0; i < rows.n; i++)
 		revlist_add(&sim, rows.v[i]);
 	for (i = 0; i < plan.n; i++) {
@@ -842,11 +847,9 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			}
 			goto cleanup;
 		}
-		for (k = 0; k < sim.n; k++)
+		for (k = 0; after && k < sim.n; k++)
 			revlist_add(&after[i], sim.v[k]);
 		if (getenv("DBMIG_TRACE")) {
-			size_t k;
-
 			fprintf(stderr, "trace: step %s:", g->revs[s->rev >= 0 ? s->rev : 0].id);
 			for (k = 0; k < sim.n; k++)
 				fprintf(stderr, " %s", g->revs[sim.v[k]].id);
@@ -854,9 +857,6 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		}
 	}
 	opstart[plan.n] = ops.n;
-	need_py = plan_needs_python(g, &plan, o, err);
-	if (need_py < 0)
-		goto cleanup;
 	if (need_py && !py && start_python(&py, p, &plan, o, err))
 		goto cleanup;
 
