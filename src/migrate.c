@@ -918,9 +918,10 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				j++;
 			if (pyrun_segment(py, p, &plan, i, j, i ? &after[i - 1] : &rows, after,
 					  o->one_transaction, NULL, announce_step, &an, &failed, err)) {
-				strbuf_addstr(err, o->one_transaction ?
-					      " (the whole run was rolled back)" :
-					      " (the database is left at the last revision that succeeded)");
+				if (!strstr(err->buf, "(nothing was changed)"))
+					strbuf_addstr(err, o->one_transaction ?
+						      " (the whole run was rolled back)" :
+						      " (the database is left at the last revision that succeeded)");
 				goto cleanup;
 			}
 			i = j - 1;

@@ -147,6 +147,20 @@ test_expect_success '... ValueError, and the database is unchanged' '
 '
 cp env.keep migrations/env.py
 
+sed -i 's/connection=connection, target_metadata=target_metadata/connection=connection, target_metadata=target_metadata, version_table="my_versions"/' migrations/env.py
+test_expect_failure_msg 'an env.py with another version table: FAILED before any step' \
+	"env.py configures the version table my_versions, git-dbmig uses alembic_version" \
+	git dbmig downgrade base
+test_expect_success '... the database is unchanged' 'test "$(rows small.db)" = a2'
+cp env.keep migrations/env.py
+
+sed -i 's/^    connectable = engine_from_config(/    config.set_main_option("sqlalchemy.url", "sqlite:\/\/\/elsewhere.db")\n&/' migrations/env.py
+test_expect_failure_msg 'an env.py that connects elsewhere: FAILED before any step' \
+	"env.py's database has the version rows [] where git-dbmig read [a2]" \
+	git dbmig downgrade base
+test_expect_success '... the database is unchanged' 'test "$(rows small.db)" = a2'
+cp env.keep migrations/env.py
+
 test_expect_failure_msg 'GIT_DBMIG_PYTHON naming no Python' \
 	"GIT_DBMIG_PYTHON names '/nonexistent/python3', which is not an executable Python" \
 	env GIT_DBMIG_PYTHON=/nonexistent/python3 git dbmig downgrade base

@@ -147,22 +147,7 @@ class Bridge:
             objs.append(step)
 
         def fn(heads, context):
-            have = set(heads or ())
-            want = set(req.get("rows_before") or ())
-            if have != want and as_sql:
-                raise Failure(
-                    "Alembic starts the --sql script from [%s] where git-dbmig "
-                    "starts from [%s]" % (", ".join(sorted(have)), ", ".join(sorted(want))))
-            if have != want:
-                raise Failure(
-                    "env.py's database has the version rows [%s] where git-dbmig "
-                    "read [%s]: env.py connects to another database than %s, or "
-                    "uses another version table (nothing was changed)"
-                    % (", ".join(sorted(have)), ", ".join(sorted(want)),
-                       req.get("display") or "git-dbmig's URL"))
             mc = context
-            if not as_sql:
-                end_read_transaction(mc.connection, one_tx)
             vt = getattr(mc, "version_table", None)
             vs = getattr(mc, "version_table_schema", None)
             if vt is not None and (vt != req["version_table"] or
@@ -173,6 +158,21 @@ class Bridge:
                     "to match (nothing was changed)"
                     % (qualified(vs, vt),
                        qualified(req.get("version_table_schema"), req["version_table"])))
+            have = set(heads or ())
+            want = set(req.get("rows_before") or ())
+            if have != want and as_sql:
+                raise Failure(
+                    "Alembic starts the --sql script from [%s] where git-dbmig "
+                    "starts from [%s]" % (", ".join(sorted(have)), ", ".join(sorted(want))))
+            if have != want:
+                raise Failure(
+                    "env.py's database has the version rows [%s] where git-dbmig "
+                    "read [%s]: env.py connects to another database than %s "
+                    "(nothing was changed)"
+                    % (", ".join(sorted(have)), ", ".join(sorted(want)),
+                       bridge.load.get("display") or "git-dbmig's URL"))
+            if not as_sql:
+                end_read_transaction(mc.connection, one_tx)
             return objs
 
         def applied(ctx, step, heads, run_args):
