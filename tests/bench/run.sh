@@ -262,9 +262,9 @@ upgrade up.dbmig.one "$RUNS" 1 "$U/chain" \
 # included), run by git-dbmig through the Python helper: the 1.2x target
 # against "alembic upgrade heads" on the same project.
 upgrade up.dbmig.py "$urun" 0 "$U" "env SQLALCHEMY_URL='sqlite:///$db' \
-GIT_DBMIG_PYTHON=$PY '$DBMIG' -q -c alembic/alembic.ini upgrade heads"
+GIT_DBMIG_PYTHON=$PY GIT_DBMIG_HELPER_DIR='$ROOT/src/pyhelper' '$DBMIG' -q -c alembic/alembic.ini upgrade heads"
 upgrade up.dbmig.py.one "$urun" 0 "$U" "env SQLALCHEMY_URL='sqlite:///$db' \
-GIT_DBMIG_PYTHON=$PY '$DBMIG' -q -c alembic/alembic.ini upgrade --one-transaction heads"
+GIT_DBMIG_PYTHON=$PY GIT_DBMIG_HELPER_DIR='$ROOT/src/pyhelper' '$DBMIG' -q -c alembic/alembic.ini upgrade --one-transaction heads"
 upgrade up.shell.per "$urun" 0 "$U" \
 	"sqlite3 -batch -bail '$db' '.read per-revision.sql'"
 upgrade up.shell.whole "$RUNS" 1 "$U" \
