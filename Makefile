@@ -7,6 +7,9 @@ prefix ?= /usr/local
 PREFIX ?= $(prefix)
 bindir ?= $(PREFIX)/bin
 mandir ?= $(PREFIX)/share/man
+# the Python helper that runs Alembic .py revisions
+libexecdir ?= $(PREFIX)/libexec
+helperdir = $(libexecdir)/git-dbmig
 # bash-completion's own folder, with its datadir moved under PREFIX (as
 # meson's pkgconfig_define does), so that PREFIX=$HOME/.local works too;
 # git's completion loads the file named git-dbmig from there.
@@ -65,7 +68,7 @@ ifdef DEVELOPER
 WARN += -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 endif
 DEPS_CFLAGS = -MMD -MP
-ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc \
+ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc -DDBMIG_LIBEXECDIR='"$(helperdir)"' \
 	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(GRAPHVIZ_CFLAGS) $(CFLAGS)
 ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(GRAPHVIZ_LIBS) $(LDSAN) $(LDFLAGS)
 
@@ -148,6 +151,8 @@ deps:
 install: all
 	install -d $(DESTDIR)$(bindir)
 	install -m 755 git-dbmig $(DESTDIR)$(bindir)/git-dbmig
+	install -d $(DESTDIR)$(helperdir)
+	install -m 644 src/pyhelper/git_dbmig_alembic.py $(DESTDIR)$(helperdir)/git_dbmig_alembic.py
 	install -d $(DESTDIR)$(mandir)/man1
 	install -m 644 doc/git-dbmig.1 $(DESTDIR)$(mandir)/man1/git-dbmig.1
 	install -d $(DESTDIR)$(bashcompdir)

@@ -2,17 +2,24 @@
  * migrate: applies plans. Order of work for one run:
  *   1. open the database and take the run lock (another run waits);
  *   2. read the version rows and plan from them;
- *   3. refuse a plan that holds an Alembic .py revision or an ${x.KEY}
- *      without a value, and simulate the row bookkeeping of every step,
- *      so that a refusal writes nothing (a missing SQLite file is
- *      created only after these checks pass on the plan from no rows);
+ *   3. refuse a plan that holds an ${x.KEY} without a value, and
+ *      simulate the row bookkeeping of every step, so that a refusal
+ *      writes nothing (a missing SQLite file is created only after these
+ *      checks pass on the plan from no rows); for a plan with Alembic
+ *      .py revisions, start the Python helper (pyrun.c) and have it load
+ *      Alembic and the revisions, still before anything is written;
  *   4. create the version table (as Alembic does, even for an empty
  *      plan) and the dbmig_log table;
- *   5. for each step: BEGIN, body, version rows, log row, COMMIT.
+ *   5. for each .sql step: BEGIN, body, version rows, log row, COMMIT;
+ *      each run of consecutive .py steps goes to the helper, which runs
+ *      them through Alembic's runtime and the project's env.py on its
+ *      own connection, one transaction a revision as well, and checks
+ *      that Alembic leaves the rows simulated in 3.
  * A failure rolls back the step in progress; earlier steps stay.
  */
 #include "migrate.h"
 #include "format.h"
+#include "pyrun.h"
 #include "resolve.h"
 #include "squash.h"
 #include "status.h"
@@ -406,6 +413,109 @@ static int plan_for(struct project *p, const struct migrate_opts *o,
 	return ret;
 }
 
+static long elapsed_ms(const struct timeval *a, const struct timeval *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
+}
+
+static int is_py_step(const struct graph *g, const struct step *s)
+{
+	return s->kind != STEP_STAMP && g->revs[s->rev].rf->kind == REVFILE_PY;
+}
+
+/*
+ * 1 when the plan has .py revisions to run, 0 when not, -1 when it mixes
+ * .sql and .py revisions under --one-transaction: they run on two
+ * connections, which no single transaction can span.
+ */
+static int plan_needs_python(const struct graph *g, const struct plan *plan,
+			     const struct migrate_opts *o, struct strbuf *err)
+{
+	size_t i;
+	int py = -1, sql = -1;
+
+	for (i = 0; i < plan->n; i++) {
+		const struct step *s = &plan->steps[i];
+
+		if (s->kind == STEP_STAMP)
+			continue;
+		if (is_py_step(g, s)) {
+			if (py < 0)
+				py = (int)i;
+		} else if (sql < 0) {
+			sql = (int)i;
+		}
+	}
+	if (py < 0)
+		return 0;
+	if (sql >= 0 && o->one_transaction) {
+		strbuf_addf(err, "--one-transaction cannot hold both %s and %s: .sql revisions run on git-dbmig's connection and .py revisions on Alembic's, "
+			    "and one transaction cannot span two connections; run without --one-transaction (nothing was changed)",
+			    g->revs[plan->steps[sql].rev].path, g->revs[plan->steps[py].rev].path);
+		return -1;
+	}
+	return 1;
+}
+
+/* Start the Python helper for the .py steps of plan, before anything is written. */
+static int start_python(struct pyrun **out, struct project *p,
+			const struct plan *plan, const struct migrate_opts *o,
+			struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	const char **ids = xcalloc(plan->n + 1, sizeof(*ids));
+	struct strbuf e = STRBUF_INIT;
+	const char *first = NULL;
+	size_t i, n = 0;
+	int ret;
+
+	for (i = 0; i < plan->n; i++) {
+		if (is_py_step(g, &plan->steps[i])) {
+			ids[n++] = g->revs[plan->steps[i].rev].id;
+			if (!first)
+				first = g->revs[plan->steps[i].rev].path;
+		}
+	}
+	ret = pyrun_start(out, p, ids, n, o->ntargets ? o->targets[0] : NULL,
+			  o->tag, o->verbose, &e);
+	if (ret)
+		strbuf_addf(err, "cannot run %s: %s (nothing was changed)", first, e.buf);
+	strbuf_release(&e);
+	free(ids);
+	return ret;
+}
+
+struct announce {
+	const struct graph *g;
+	const struct plan *plan;
+	struct timeval start;
+};
+
+/* The "Running upgrade ..." line of step i, and the progress line. */
+static void announce_step(size_t i, void *data)
+{
+	struct announce *an = data;
+	const struct step *s = &an->plan->steps[i];
+	const struct rev *r = s->kind == STEP_STAMP ? NULL : &an->g->revs[s->rev];
+	struct strbuf line = STRBUF_INIT;
+	int transactional = !r || r->rf->transactional;
+
+	format_step(&line, an->g, s);
+	/* Alembic's exact line; what differs goes on a line of its own */
+	info("Running %s", line.buf);
+	if (!transactional)
+		info("Revision %s runs outside a transaction (transactional: false)", r->id);
+	if (an->plan->n > 3) {
+		struct timeval now;
+
+		gettimeofday(&now, NULL);
+		progress("[%zu/%zu] %s %s, %.1fs", i + 1, an->plan->n,
+			 s->kind == STEP_DOWNGRADE ? "downgrade" : s->kind == STEP_UPGRADE ? "upgrade" : "stamp",
+			 r ? r->id : "", (double)elapsed_ms(&an->start, &now) / 1000.0);
+	}
+	strbuf_release(&line);
+}
+
 /* Split "FROM:TO" for --sql; returns the starting rows. */
 static int offline_start(struct project *p, const char *target,
 			 const char **to, struct revlist *rows,
@@ -432,6 +542,64 @@ static int offline_start(struct project *p, const char *target,
 		free(from);
 		return ret;
 	}
+}
+
+/*
+ * --sql on a plan of .py revisions: Alembic writes the script, through
+ * env.py's offline path, as "alembic upgrade --sql" does. A plan that
+ * mixes .sql and .py revisions is refused: the two scripts would not
+ * make one that runs.
+ */
+static int offline_python(struct project *p, const struct migrate_opts *o,
+			  const struct plan *plan, const struct revlist *rows,
+			  struct strbuf *err)
+{
+	const struct graph *g = p->graph;
+	struct revlist sim = REVLIST_INIT, *after = xcalloc(plan->n + 1, sizeof(*after));
+	struct rowops ops = { NULL, 0, 0 };
+	struct pyrun *py = NULL;
+	struct pyrun_offline off = { 1, NULL };
+	struct announce an = { g, plan, { 0, 0 } };
+	const char *colon = o->ntargets ? strchr(o->targets[0], ':') : NULL;
+	char *start = NULL;
+	size_t i, k, failed;
+	int ret = -1;
+
+	for (i = 0; i < plan->n; i++) {
+		if (plan->steps[i].kind != STEP_STAMP && !is_py_step(g, &plan->steps[i])) {
+			strbuf_addf(err, "--sql cannot mix %s with .py revisions in one script; "
+				    "print the .sql and the .py parts with two FROM:TO ranges",
+				    g->revs[plan->steps[i].rev].path);
+			goto cleanup;
+		}
+	}
+	for (i = 0; i < rows->n; i++)
+		revlist_add(&sim, rows->v[i]);
+	for (i = 0; i < plan->n; i++) {
+		if (heads_apply(g, &sim, &plan->steps[i], &ops, err))
+			goto cleanup;
+		for (k = 0; k < sim.n; k++)
+			revlist_add(&after[i], sim.v[k]);
+	}
+	if (colon && colon != o->targets[0])
+		start = xstrndup(o->targets[0], (size_t)(colon - o->targets[0]));
+	off.start = start;
+	if (start_python(&py, p, plan, o, err))
+		goto cleanup;
+	gettimeofday(&an.start, NULL);
+	if (pyrun_segment(py, p, plan, 0, plan->n, rows, after, 0, &off,
+			  announce_step, &an, &failed, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	pyrun_finish(py);
+	for (i = 0; i <= plan->n; i++)
+		revlist_release(&after[i]);
+	free(after);
+	free(ops.v);
+	free(start);
+	revlist_release(&sim);
+	return ret;
 }
 
 static int run_offline(struct project *p, const struct migrate_opts *o,
@@ -482,16 +650,15 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 	local.targets = targets;
 	if (plan_for(p, &local, &rows, &plan, err))
 		goto cleanup;
+	if (plan_needs_python(g, &plan, o, err)) {
+		ret = offline_python(p, o, &plan, &rows, err);
+		goto cleanup;
+	}
 	had_rows = rows.n > 0;
 	for (i = 0; i < plan.n; i++) {
 		const struct step *s = &plan.steps[i];
 		size_t first = ops.n, k;
 
-		if (s->kind != STEP_STAMP && g->revs[s->rev].rf->kind == REVFILE_PY) {
-			strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql",
-				    g->revs[s->rev].path);
-			goto cleanup;
-		}
 		if (d->sql_flags & DB_SQL_BEGIN_FIRST)
 			strbuf_addstr(&out, "BEGIN;\n\n");
 		if (!rows.n && !had_rows) {
@@ -678,21 +845,18 @@ cleanup:
 	return ret;
 }
 
-static long elapsed_ms(const struct timeval *a, const struct timeval *b)
-{
-	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
-}
 
 /*
- * Everything that can refuse a plan, before anything is written: a step
- * that would run an Alembic .py revision, a body whose ${x.KEY} has no
- * value, a stamp whose row bookkeeping cannot be recorded. Simulates the
- * row changes of every step from rows into ops (opstart[i]: the first
- * of step i's, opstart[plan->n]: the end).
+ * Everything that can refuse a plan, before anything is written: a .sql
+ * body whose ${x.KEY} has no value, a stamp whose row bookkeeping cannot
+ * be recorded. Simulates the row changes of every step from rows into
+ * ops (opstart[i]: the first of step i's, opstart[plan->n]: the end),
+ * and, when after is given, the rows after each step into after[i].
  */
 static int check_plan(struct project *p, const struct migrate_opts *o,
 		      const struct revlist *rows, const struct plan *plan,
-		      struct rowops *ops, size_t *opstart, struct strbuf *err)
+		      struct rowops *ops, size_t *opstart, struct revlist *after,
+		      struct strbuf *err)
 {
 	const struct graph *g = p->graph;
 	struct revlist sim = REVLIST_INIT;
@@ -710,12 +874,8 @@ static int check_plan(struct project *p, const struct migrate_opts *o,
 			struct strbuf body = STRBUF_INIT, e = STRBUF_INIT;
 			int bad = 0;
 
-			if (r->rf->kind == REVFILE_PY) {
-				strbuf_addf(err, "%s: an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)",
-					    r->path);
-				goto cleanup;
-			}
-			if (text && migrate_expand_body(&body, p, text, &e)) {
+			/* a .py body is Python, run by Alembic: no ${x.KEY} in it */
+			if (r->rf->kind != REVFILE_PY && text && migrate_expand_body(&body, p, text, &e)) {
 				strbuf_addf(err, "%s %s (%s): %s (nothing was changed)",
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, e.buf);
@@ -739,6 +899,12 @@ static int check_plan(struct project *p, const struct migrate_opts *o,
 				strbuf_release(&why);
 			}
 			goto cleanup;
+		}
+		if (after) {
+			size_t k;
+
+			for (k = 0; k < sim.n; k++)
+				revlist_add(&after[i], sim.v[k]);
 		}
 		if (getenv("DBMIG_TRACE")) {
 			size_t k;
@@ -767,9 +933,11 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
 	size_t *opstart = NULL;
-	int ret = -1, in_tx = 0;
+	struct revlist *after = NULL;   /* the rows after each step */
+	struct pyrun *py = NULL;
+	struct announce an;
+	int ret = -1, in_tx = 0, need_py;
 	const char *pause = getenv("DBMIG_TEST_PAUSE_MS");
-	struct timeval run_start;
 
 	/*
 	 * A database that does not exist yet is created only once the plan
@@ -786,11 +954,14 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (!ret) {
 			/* the plan from no rows is the one that will run */
 			opstart = xcalloc(plan.n + 1, sizeof(*opstart));
-			ret = check_plan(p, o, &none, &plan, &ops, opstart, err);
+			ret = check_plan(p, o, &none, &plan, &ops, opstart, NULL, err);
 			free(opstart);
 			opstart = NULL;
 			ops.n = 0;
 		}
+		/* a missing Python must not leave an empty database file either */
+		if (!ret && (need_py = plan_needs_python(p->graph, &plan, o, err)))
+			ret = need_py < 0 ? -1 : start_python(&py, p, &plan, o, err);
 		plan_release(&plan);
 		if (ret)
 			goto cleanup;
@@ -822,8 +993,16 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		warning("downgrade -1 from multiple heads is ambiguous; this usage will be disallowed in a future release.");
 
 	/* Refuse before writing anything. */
+	need_py = plan_needs_python(g, &plan, o, err);
+	if (need_py < 0)
+		goto cleanup;
 	opstart = xcalloc(plan.n + 1, sizeof(*opstart));
-	if (check_plan(p, o, &rows, &plan, &ops, opstart, err))
+	/* the rows after each step, for the Python helper to check */
+	if (need_py)
+		after = xcalloc(plan.n + 1, sizeof(*after));
+	if (check_plan(p, o, &rows, &plan, &ops, opstart, after, err))
+		goto cleanup;
+	if (need_py && !py && start_python(&py, p, &plan, o, err))
 		goto cleanup;
 
 	if (!nrows || o->purge) {
@@ -859,12 +1038,15 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		strbuf_release(&ddl);
 	}
 
-	if (o->one_transaction) {
+	/* with .py revisions the one transaction is Alembic's, on its connection */
+	if (o->one_transaction && !py) {
 		if (db->ops->exec(db, db_dialect(db)->begin, err))
 			goto cleanup;
 		in_tx = 1;
 	}
-	gettimeofday(&run_start, NULL);
+	an.g = g;
+	an.plan = &plan;
+	gettimeofday(&an.start, NULL);
 	for (i = 0; i < plan.n; i++) {
 		const struct step *s = &plan.steps[i];
 		const struct rev *r = s->kind == STEP_STAMP ? NULL : &g->revs[s->rev];
@@ -874,19 +1056,24 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		int transactional = !r || r->rf->transactional;
 		int fail = 0;
 
-		format_step(&line, g, s);
-		/* Alembic's exact line; what differs goes on a line of its own */
-		info("Running %s", line.buf);
-		if (!transactional)
-			info("Revision %s runs outside a transaction (transactional: false)", r->id);
-		if (plan.n > 3) {
-			struct timeval now;
+		if (py && is_py_step(g, s)) {
+			size_t j = i, failed;
 
-			gettimeofday(&now, NULL);
-			progress("[%zu/%zu] %s %s, %.1fs", i + 1, plan.n,
-				 s->kind == STEP_DOWNGRADE ? "downgrade" : s->kind == STEP_UPGRADE ? "upgrade" : "stamp",
-				 r ? r->id : "", (double)elapsed_ms(&run_start, &now) / 1000.0);
+			while (j < plan.n && is_py_step(g, &plan.steps[j]))
+				j++;
+			if (pyrun_segment(py, p, &plan, i, j, i ? &after[i - 1] : &rows, after,
+					  o->one_transaction, NULL, announce_step, &an, &failed, err)) {
+				if (!strstr(err->buf, "(nothing was changed)"))
+					strbuf_addstr(err, o->one_transaction ?
+						      " (the whole run was rolled back)" :
+						      " (the database is left at the last revision that succeeded)");
+				goto cleanup;
+			}
+			i = j - 1;
+			continue;
 		}
+		format_step(&line, g, s);
+		announce_step(i, &an);
 		now_iso(started, sizeof(started), &t0);
 		if (r) {
 			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
@@ -1012,6 +1199,10 @@ cleanup:
 		strbuf_release(&ignore);
 	}
 	progress_done();
+	pyrun_finish(py);
+	for (i = 0; after && i <= plan.n; i++)
+		revlist_release(&after[i]);
+	free(after);
 	free(opstart);
 	free(ops.v);
 	plan_release(&plan);

@@ -32,6 +32,8 @@ struct migrate_opts {
 	 * it stays open (verify builds its scratch schema so).
 	 */
 	struct db *db;
+	const char *tag;       /* --tag, for env.py's get_tag_argument() */
+	int verbose;           /* -v: a failing .py revision's traceback */
 };
 
 int migrate_run(struct project *p, const struct migrate_opts *o,

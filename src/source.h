@@ -114,6 +114,20 @@ int source_git_protected_ref(char **out, char id[41], struct strbuf *err);
 int source_git_path(char **out, const char *name, struct strbuf *err);
 
 /*
+ * Write every file of commit at (NULL: of the index) under dir, as git
+ * would check them out there; *out_top is the work tree's top folder
+ * (with a trailing '/'), which dir then stands for.
+ */
+int source_git_materialise(char **out_top, const char *at, const char *dir,
+			   struct strbuf *err);
+
+/*
+ * The value of a git config key (the repository's, or the global and
+ * system files outside one); *out NULL when unset.
+ */
+int source_git_config_string(char **out, const char *key, struct strbuf *err);
+
+/*
  * The folder git runs this repository's hooks from: core.hooksPath when
  * set (a relative value is taken from the top of the work tree, as git
  * does), else the hooks folder of the (common) git folder. Returns

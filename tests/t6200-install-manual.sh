@@ -1,5 +1,5 @@
 #!/bin/sh
-# t6200: "make install" puts the binary, the manual and both completions
+# t6200: "make install" puts the binary, the Python helper, the manual and both completions
 # where they belong (PREFIX, DESTDIR); man and "git help dbmig" (so also
 # "git dbmig --help") find the page; bash-completion loads the installed
 # completion on its own; and the page describes every command and option
@@ -16,7 +16,8 @@ test_expect_success 'make install PREFIX=... installs binary, manual and complet
 	test -f "$INST/share/man/man1/git-dbmig.1" &&
 	test -f "$INST/share/bash-completion/completions/git-dbmig" &&
 	test -f "$INST/share/zsh/site-functions/_git-dbmig" &&
-	cmp "$PAGE" "$INST/share/man/man1/git-dbmig.1"
+	cmp "$PAGE" "$INST/share/man/man1/git-dbmig.1" &&
+	cmp "$SRC_ROOT/src/pyhelper/git_dbmig_alembic.py" "$INST/libexec/git-dbmig/git_dbmig_alembic.py"
 '
 
 test_expect_success 'DESTDIR stages under its folder, with paths of PREFIX' '
@@ -26,6 +27,7 @@ test_expect_success 'DESTDIR stages under its folder, with paths of PREFIX' '
 	test -f "$TRASH/stage/opt/dbmig/share/man/man1/git-dbmig.1" &&
 	test -f "$TRASH/stage/opt/dbmig/share/bash-completion/completions/git-dbmig" &&
 	test -f "$TRASH/stage/opt/dbmig/share/zsh/site-functions/_git-dbmig" &&
+	test -f "$TRASH/stage/opt/dbmig/libexec/git-dbmig/git_dbmig_alembic.py" &&
 	test ! -e /opt/dbmig/bin/git-dbmig
 '
 

@@ -3,7 +3,8 @@
  * "name: value" line each, and marks what looks wrong with a leading
  * "! " and a "  hint: " line under it: the git repository, the config
  * file and how it was found, the section, script_location, every version
- * location, the graph, the database URL (password masked) and where it
+ * location, the graph, the Python that runs .py revisions (and how it
+ * was chosen), the database URL (password masked) and where it
  * came from, the backend, the database and its version rows, the
  * pre-commit hook.
  *
@@ -14,6 +15,7 @@
  */
 #include "cmd/cmd.h"
 #include "migrate.h"
+#include "pyrun.h"
 #include "source.h"
 #include "url.h"
 #include "usage.h"
@@ -288,6 +290,35 @@ static void check_locations(struct doctor *d, struct project *p)
 	}
 }
 
+/* The Python that would run the .py revisions, and how it was chosen. */
+static void check_python(struct doctor *d, struct project *p)
+{
+	struct pyrun_python py;
+	struct strbuf err = STRBUF_INIT, helper = STRBUF_INIT;
+	size_t i, npy = 0;
+
+	for (i = 0; i < p->graph->nr; i++)
+		npy += p->graph->revs[i].rf->kind == REVFILE_PY;
+	if (!npy) {
+		line("python", "not needed (no .py revisions)");
+		return;
+	}
+	if (pyrun_find_python(&py, &err)) {
+		problem(d, "python", err.buf,
+			"set GIT_DBMIG_PYTHON or git config dbmig.python to a Python with Alembic");
+	} else {
+		line("python", "%s (%s; runs the %zu .py revision%s)", py.path.buf, py.how,
+		     npy, npy == 1 ? "" : "s");
+		if (pyrun_helper_path(&helper, &err))
+			problem(d, "python helper", err.buf, "run 'make install' again");
+		else
+			line("python helper", "%s", helper.buf);
+	}
+	pyrun_python_release(&py);
+	strbuf_release(&helper);
+	strbuf_release(&err);
+}
+
 static void check_graph(struct doctor *d, struct project *p)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -306,6 +337,7 @@ static void check_graph(struct doctor *d, struct project *p)
 		     p->graph->nr == 1 ? "" : "s", p->graph->nheads,
 		     p->graph->nheads == 1 ? "" : "s", p->graph->nlabels,
 		     p->graph->nlabels == 1 ? "" : "s");
+		check_python(d, p);
 	}
 	strbuf_release(&err);
 }

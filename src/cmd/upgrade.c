@@ -13,9 +13,9 @@
 #include <string.h>
 
 static const char *usage_text[] = {
-	"usage: git dbmig upgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION\n"
+	"usage: git dbmig upgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] [-v] REVISION\n"
 	"   or: git dbmig upgrade --target NAME|all... [-j N] [--fail-fast] [--one-transaction] [--lock-timeout SECONDS] REVISION",
-	"usage: git dbmig downgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] REVISION\n"
+	"usage: git dbmig downgrade [--sql | --plan [--json]] [--one-transaction] [--lock-timeout SECONDS] [-v] REVISION\n"
 	"   or: git dbmig downgrade --target NAME|all... [-j N] [--fail-fast] [--one-transaction] [--lock-timeout SECONDS] REVISION",
 	"usage: git dbmig stamp [--sql | --plan [--json]] [--purge] [--lock-timeout SECONDS] REVISION...\n"
 	"   or: git dbmig stamp --target NAME|all... [-j N] [--fail-fast] [--purge] [--lock-timeout SECONDS] REVISION...",
@@ -70,6 +70,11 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 		if ((r = opt_value(argc, argv, &i, NULL, "--tag", &v, err))) {
 			if (r < 0)
 				goto cleanup;
+			o.tag = v;
+			continue;
+		}
+		if (opt_flag(argv[i], "-v", "--verbose")) {
+			o.verbose = 1;
 			continue;
 		}
 		if ((r = opt_value(argc, argv, &i, NULL, "--lock-timeout", &v, err))) {

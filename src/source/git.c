@@ -621,3 +621,89 @@ int source_git_path(char **out, const char *name, struct strbuf *err)
 	*out = strbuf_detach(&sb, NULL);
 	return 0;
 }
+
+int source_git_config_string(char **out, const char *key, struct strbuf *err)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL, *snap = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	struct strbuf ignore = STRBUF_INIT;
+	int r, ret = 0;
+
+	*out = NULL;
+	/* outside a repository the global and system files still count */
+	if (!source_git_repo_open(&repo, &ignore))
+		r = git_repository_config_snapshot(&snap, repo);
+	else
+		r = git_config_open_default(&cfg) || git_config_snapshot(&snap, cfg);
+	strbuf_release(&ignore);
+	if (r) {
+		lg2_error(err, "cannot read the git configuration");
+		ret = -1;
+		goto cleanup;
+	}
+	r = git_config_get_string_buf(&buf, snap, key);
+	if (!r)
+		*out = xstrdup(buf.ptr);
+	else if (r != GIT_ENOTFOUND) {
+		lg2_error(err, key);
+		ret = -1;
+	}
+cleanup:
+	git_buf_dispose(&buf);
+	git_config_free(snap);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return ret;
+}
+
+int source_git_materialise(char **out_top, const char *at, const char *dir,
+			   struct strbuf *err)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	git_index *idx = NULL;
+	git_checkout_options co;
+	const char *workdir;
+	int ret = -1;
+
+	*out_top = NULL;
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	if (source_git_repo_open(&repo, err))
+		return -1;
+	workdir = git_repository_workdir(repo);
+	if (!workdir) {
+		strbuf_addstr(err, "a bare repository has no work tree to run revisions from");
+		goto cleanup;
+	}
+	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+	co.target_directory = dir;
+	if (at) {
+		if (git_revparse_single(&obj, repo, at)) {
+			strbuf_addf(err, "--at '%s' names no commit or tree", at);
+			goto cleanup;
+		}
+		if (git_checkout_tree(repo, obj, &co)) {
+			lg2_error(err, "cannot write the files of --at into a temporary folder");
+			goto cleanup;
+		}
+	} else {
+		const char *file = getenv("GIT_INDEX_FILE");
+
+		if (file && *file ? git_index_open(&idx, file) : git_repository_index(&idx, repo)) {
+			lg2_error(err, "cannot read the index");
+			goto cleanup;
+		}
+		if (git_checkout_index(repo, idx, &co)) {
+			lg2_error(err, "cannot write the staged files into a temporary folder");
+			goto cleanup;
+		}
+	}
+	*out_top = xstrdup(workdir);
+	ret = 0;
+cleanup:
+	git_object_free(obj);
+	git_index_free(idx);
+	git_repository_free(repo);
+	return ret;
+}

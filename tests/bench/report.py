@@ -132,6 +132,11 @@ def upgrade_table(res, out):
                       res.ratio("up.dbmig", "up.shell.per"),
                       res.ratio("up.dbmig.one", "up.shell.whole")
                       + "   (aim <= 1.3x)"))
+    out.append(row % ("git-dbmig, the .py chain (Alembic runtime)",
+                      res.fmt_time("up.dbmig.py"), res.fmt_time("up.dbmig.py.one")))
+    out.append(row % ("ratio git-dbmig .py / Alembic (goal <= 1.2x)",
+                      res.ratio("up.dbmig.py", "up.alembic"),
+                      res.ratio("up.dbmig.py.one", "up.alembic")))
     out.append(row % ("ratio Alembic / git-dbmig",
                       res.ratio("up.alembic", "up.dbmig"),
                       res.ratio("up.alembic", "up.dbmig.one")

@@ -20,7 +20,8 @@
 #
 # Then "upgrade heads" of a straight chain of 1,000 revisions
 # (tests/bench/gen_chain.py) on a fresh SQLite file: Alembic, git-dbmig
-# (per-revision transactions, then --one-transaction) and the sqlite3
+# (per-revision transactions, then --one-transaction), git-dbmig on the
+# same chain as Alembic .py revisions (through the Python helper) and the sqlite3
 # shell running the same bodies and version-row changes
 # (tests/bench/shell_sql.py), per revision and as one transaction.
 #
@@ -257,6 +258,13 @@ upgrade up.dbmig "$urun" 0 "$U/chain" \
 	"'$DBMIG' -q --url 'sqlite:///$db' upgrade heads"
 upgrade up.dbmig.one "$RUNS" 1 "$U/chain" \
 	"'$DBMIG' -q --url 'sqlite:///$db' upgrade --one-transaction heads"
+# The same chain as .py revisions (the Alembic mirror's own files, env.py
+# included), run by git-dbmig through the Python helper: the 1.2x target
+# against "alembic upgrade heads" on the same project.
+upgrade up.dbmig.py "$urun" 0 "$U" "env SQLALCHEMY_URL='sqlite:///$db' \
+GIT_DBMIG_PYTHON=$PY GIT_DBMIG_HELPER_DIR='$ROOT/src/pyhelper' '$DBMIG' -q -c alembic/alembic.ini upgrade heads"
+upgrade up.dbmig.py.one "$urun" 0 "$U" "env SQLALCHEMY_URL='sqlite:///$db' \
+GIT_DBMIG_PYTHON=$PY GIT_DBMIG_HELPER_DIR='$ROOT/src/pyhelper' '$DBMIG' -q -c alembic/alembic.ini upgrade --one-transaction heads"
 upgrade up.shell.per "$urun" 0 "$U" \
 	"sqlite3 -batch -bail '$db' '.read per-revision.sql'"
 upgrade up.shell.whole "$RUNS" 1 "$U" \
