@@ -2,8 +2,8 @@
 # t2150: a refused command leaves no database file behind. upgrade,
 # downgrade and stamp create a missing SQLite file (as Alembic does), but
 # only once the plan is known to pass every check that can refuse it: a
-# bad target, an Alembic .py revision to run, an ${x.KEY} without a
-# value. The read-only commands never create one. And a refusal on an
+# bad target, a .py revision with no Python to run it, an ${x.KEY}
+# without a value. The read-only commands never create one. And a refusal on an
 # existing database changes nothing in it, earlier steps included.
 . "$(dirname "$0")/lib.sh"
 
@@ -27,9 +27,13 @@ refuse() {
 	test_expect_success "$* on a missing file: no file left" 'test ! -e test.db'
 }
 
-refuse "an Alembic .py revision cannot be run by git-dbmig; convert it to .sql (nothing was changed)" upgrade p1
+# a .py revision with no Python to run it: refused before the file is made
+GIT_DBMIG_PYTHON=$TRASH/no-such-python
+export GIT_DBMIG_PYTHON
+refuse "cannot run migrations/versions/p1_alembic.py" upgrade p1
 refuse "(nothing was changed)" upgrade heads
-refuse "an Alembic .py revision cannot be run by git-dbmig" upgrade --one-transaction PY@head
+refuse "cannot run migrations/versions/p1_alembic.py" upgrade --one-transaction PY@head
+unset GIT_DBMIG_PYTHON
 refuse "no -x NEEDED=VALUE was given (nothing was changed)" upgrade r2
 refuse "Can't locate revision identified by 'nosuch'" upgrade nosuch
 refuse "Relative revision -1 didn't produce 1 migrations" downgrade -1
