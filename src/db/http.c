@@ -183,6 +183,7 @@ int http_post(struct http_client *c, const char *path, json_t *body,
 		char ebuf[CURL_ERROR_SIZE];
 		struct strbuf url = STRBUF_INIT;
 		curl_off_t pretransfer = 0;
+		long sent = 0;
 		long t0 = now_ms();
 		CURLcode rc;
 		CURL *k = c->curl;
@@ -240,7 +241,13 @@ int http_post(struct http_client *c, const char *path, json_t *body,
 			strbuf_addstr(&why, "; ");
 		/* base + path: a port followed by ':' would read as a password to url_redact() */
 		strbuf_addf(&why, "%s%s: %s", c->bases[h], path, *ebuf ? ebuf : curl_easy_strerror(rc));
-		if (pretransfer > 0 && rc != CURLE_SSL_CONNECT_ERROR &&
+		/*
+		 * Bytes of the request sent, not the pretransfer time: curl 8
+		 * (Debian testing) sets that timer on a refused connection too.
+		 */
+		curl_easy_getinfo(k, CURLINFO_REQUEST_SIZE, &sent);
+		if (pretransfer > 0 && sent > 0 && rc != CURLE_COULDNT_CONNECT &&
+		    rc != CURLE_COULDNT_RESOLVE_HOST && rc != CURLE_SSL_CONNECT_ERROR &&
 		    rc != CURLE_PEER_FAILED_VERIFICATION) {
 			/* the request went out: sending it elsewhere could run it twice */
 			c->current = h;
