@@ -131,17 +131,24 @@ static int resolve_ident(const struct graph *g, const char *id,
 static int resolve_number(const struct graph *g, const char *id,
 			  struct slist *ids, char **label, struct strbuf *err);
 
-/* Is t in the lineage (ancestors or descendants) of rev? */
+/*
+ * Add the lineage of rev (its ancestors and descendants) to set. Both
+ * walks start from empty sets: a walk stops at what its set already
+ * holds, and set may already hold another revision's descendants, whose
+ * ancestors are not all in it ("LABEL@head" is the label's lineage and
+ * the head's).
+ */
 static void lineage_set(const struct graph *g, int rev, unsigned flags,
 			unsigned char *set)
 {
-	unsigned char *desc = xcalloc(g->nr, 1);
+	unsigned char *anc = newset(g), *desc = newset(g);
 	size_t i;
 
-	graph_ancestors(g, &rev, 1, flags, set);
+	graph_ancestors(g, &rev, 1, flags, anc);
 	graph_descendants(g, &rev, 1, flags, desc);
 	for (i = 0; i < g->nr; i++)
-		set[i] |= desc[i];
+		set[i] |= anc[i] | desc[i];
+	free(anc);
 	free(desc);
 }
 

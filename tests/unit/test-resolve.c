@@ -11,7 +11,8 @@
  * "/usr/bin/python3 -m alembic" (1.8.1) on the same graph and rows: the
  * same steps (as a multiset: Alembic's order of independent steps follows
  * Python's set order) and the same rows. Where Alembic crashes (items 17,
- * 25) the row expects a clean error instead.
+ * 25) the row expects a clean error instead. The rows of item 22's
+ * stamp LABEL@head were checked against Alembic 1.18.4 too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +39,22 @@
 #define G_Y "y1; y2 <y1; y3 <y2 @MID; y2b <y1"             /* item 11 */
 #define G_FORK "r; a <r; b <r"                             /* item 13 */
 #define G_TWO "a1 @A; a2 <a1; b1 @B; b2 <b1"               /* item 20, 25 */
+/* item 22: INITALL@head (core_rev2) lies above init_stock_popdata */
+#define G_STOCK "init_core_newtable @INITCORE; " \
+	"init_core_funcproc <init_core_newtable; " \
+	"init_core_popdata <init_core_funcproc; " \
+	"init_core_version0 @CORE ^init_core_popdata; " \
+	"init_mod2_newtable @INITMOD2 ^CORE; " \
+	"init_mod2_funcproc <init_mod2_newtable; " \
+	"init_mod2_popdata <init_mod2_funcproc; " \
+	"init_mod2_version0 @MOD2 ^init_mod2_popdata; " \
+	"init_stock_newtable @INITSTOCK; " \
+	"init_stock_funcproc <init_stock_newtable; " \
+	"init_stock_popdata <init_stock_funcproc; " \
+	"init_stock_version0 @STOCK ^init_stock_popdata; " \
+	"init_all_12 @INITALL ^init_core_popdata,init_mod2_popdata; " \
+	"mod2_rev1 <init_mod2_version0; " \
+	"core_merge1 <init_stock_version0,init_all_12; core_rev2 <core_merge1"
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
@@ -796,6 +813,30 @@ static const struct plan_case plan_cases[] = {
 	  "core_rev3", "stamp CORE@-1",
 	  NULL,
 	  NULL, NULL, "Can't locate revision identified by '-1'; please ensure at least four characters are present for partial revision identifier matches", 0 },
+	{ { "22: upgrade INITSTOCK@head", G_STOCK },
+	  "", "upgrade INITSTOCK@head",
+	  "+init_stock_newtable +init_stock_funcproc +init_stock_popdata",
+	  "init_stock_popdata", "ins:init_stock_newtable upd:init_stock_newtable>init_stock_funcproc upd:init_stock_funcproc>init_stock_popdata", NULL, 0 },
+	/*
+	 * LABEL@head shares lineage with a row if the label's revision or
+	 * the head does: init_stock_popdata is below core_rev2 only.
+	 */
+	{ { "22: stamp LABEL@head replaces the row below the head", G_STOCK },
+	  "init_stock_popdata", "stamp INITALL@head",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2", "upd:init_stock_popdata>core_rev2", NULL, 0 },
+	{ { "22: stamp LABEL@heads replaces the row below the head", G_STOCK },
+	  "init_stock_popdata", "stamp INITALL@heads",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2", "upd:init_stock_popdata>core_rev2", NULL, 0 },
+	{ { "22: stamp LABEL@head keeps a row of another lineage", G_STOCK },
+	  "init_stock_popdata mod2_rev1", "stamp INITALL@head",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2 mod2_rev1", "upd:init_stock_popdata>core_rev2", NULL, 0 },
+	{ { "22: stamp LABEL@head, the label's own lineage", G_STOCK },
+	  "init_stock_popdata", "stamp STOCK@head",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2", "upd:init_stock_popdata>core_rev2", NULL, 0 },
 	{ { "25: stamp the same revision twice", SEED },
 	  "init_core_popdata", "stamp core_rev3 core_rev3",
 	  "=init_core_popdata>core_rev3 =init_core_popdata>core_rev3",
