@@ -2,10 +2,11 @@
  * resolve: Alembic's target grammar, upgrade/downgrade/stamp planning and
  * version-row bookkeeping, over a graph from graph.c.
  *
- * The functions mirror Alembic 1.8's RevisionMap (script/revision.py),
+ * The functions mirror Alembic's RevisionMap (script/revision.py),
  * ScriptDirectory._stamp_revs (script/base.py) and HeadMaintainer
- * (runtime/migration.py) one for one, so that a difference from Alembic
- * can be traced to one place. Where Alembic iterates a Python set, this
+ * (runtime/migration.py) one for one, as of 1.18, so that a difference
+ * from Alembic can be traced to one place. Where 1.8 and 1.18 differ
+ * (the rows a downgrade leaves, ticket #1373), this follows 1.18. Where Alembic iterates a Python set, this
  * code iterates in revision-id order, so every plan is the same on every
  * run. Where Alembic crashes (an assertion or KeyError in its head
  * bookkeeping), this code refuses with a message before anything is
@@ -1643,14 +1644,36 @@ static unsigned char *other_ancestors(const struct graph *g,
 	return set;
 }
 
-/* RevisionStep._unmerge_to_revisions() */
+/*
+ * RevisionStep._unmerge_to_revisions(): the rows that downgrading rev
+ * leaves in its place. Its normalised down revisions, less what the
+ * other rows already stand for; when rev is the only row, less those
+ * that another of them stands for (Alembic 1.13.1, ticket #1373: before,
+ * a merge of a1 and b1, b1 depending on a1, left both a1 and b1). With
+ * other rows, Alembic 1.13.1+ still checks only against them.
+ */
 static void unmerge_to(const struct graph *g, const struct revlist *rows,
 		       int rev, struct revlist *out)
 {
 	const struct rev *r = &g->revs[rev];
-	unsigned char *anc = other_ancestors(g, rows, &rev, 1);
+	unsigned char *anc;
 	size_t k;
 
+	if (rows->n > 1 || (rows->n == 1 && rows->v[0] != rev)) {
+		anc = other_ancestors(g, rows, &rev, 1);
+	} else {
+		anc = newset(g);
+		for (k = 0; k < r->nnormdown; k++) {
+			unsigned char *one = newset(g);
+			size_t i;
+
+			graph_ancestors(g, &r->normdown[k], 1, WALK_DEPS, one);
+			one[r->normdown[k]] = 0;
+			for (i = 0; i < g->nr; i++)
+				anc[i] |= one[i];
+			free(one);
+		}
+	}
 	for (k = 0; k < r->nnormdown; k++)
 		if (!anc[r->normdown[k]])
 			revlist_add(out, r->normdown[k]);
