@@ -6,9 +6,9 @@
  * ScriptDirectory._stamp_revs (script/base.py) and HeadMaintainer
  * (runtime/migration.py) one for one, as of 1.18, so that a difference
  * from Alembic can be traced to one place. Where 1.8 and 1.18 differ
- * (the rows a downgrade leaves, ticket #1373), this follows 1.18. Where Alembic iterates a Python set, this
- * code iterates in revision-id order, so every plan is the same on every
- * run. Where Alembic crashes (an assertion or KeyError in its head
+ * (the rows a downgrade leaves, ticket #1373), this follows 1.18. Where
+ * Alembic iterates a Python set, this code iterates in revision-id
+ * order, so every plan is the same on every run. Where Alembic crashes (an assertion or KeyError in its head
  * bookkeeping), this code refuses with a message before anything is
  * written. No I/O.
  */
@@ -1656,22 +1656,19 @@ static void unmerge_to(const struct graph *g, const struct revlist *rows,
 		       int rev, struct revlist *out)
 {
 	const struct rev *r = &g->revs[rev];
+	int others = rows->n > (size_t)(row_index(rows, rev) >= 0);
 	unsigned char *anc;
 	size_t k;
 
-	if (rows->n > 1 || (rows->n == 1 && rows->v[0] != rev)) {
+	if (others) {
 		anc = other_ancestors(g, rows, &rev, 1);
 	} else {
+		/* the strict ancestors of each down revision */
 		anc = newset(g);
 		for (k = 0; k < r->nnormdown; k++) {
-			unsigned char *one = newset(g);
-			size_t i;
+			const struct rev *d = &g->revs[r->normdown[k]];
 
-			graph_ancestors(g, &r->normdown[k], 1, WALK_DEPS, one);
-			one[r->normdown[k]] = 0;
-			for (i = 0; i < g->nr; i++)
-				anc[i] |= one[i];
-			free(one);
+			graph_ancestors(g, d->normdown, d->nnormdown, WALK_DEPS, anc);
 		}
 	}
 	for (k = 0; k < r->nnormdown; k++)
