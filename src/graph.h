@@ -94,8 +94,13 @@ int graph_rev_has_label(const struct graph *g, int rev, const char *label);
 enum walk_flags {
 	WALK_DEPS = 1 << 0, /* follow depends_on edges too */
 };
-/* Add the targets and all their ancestors (normalised down revisions
- * with WALK_DEPS, versioned ones without) to set. */
+/*
+ * Add the targets and all their ancestors (normalised down revisions
+ * with WALK_DEPS, versioned ones without) to set. The walk stops at a
+ * revision already in set, so set must hold ancestors of what it holds
+ * (an ancestor set, or none); likewise descendants for
+ * graph_descendants().
+ */
 void graph_ancestors(const struct graph *g, const int *targets, size_t n,
 		     unsigned flags, unsigned char *set);
 /* Add the targets and all their descendants to set. */

@@ -2,12 +2,13 @@
  * resolve: Alembic's target grammar, upgrade/downgrade/stamp planning and
  * version-row bookkeeping, over a graph from graph.c.
  *
- * The functions mirror Alembic 1.8's RevisionMap (script/revision.py),
+ * The functions mirror Alembic's RevisionMap (script/revision.py),
  * ScriptDirectory._stamp_revs (script/base.py) and HeadMaintainer
- * (runtime/migration.py) one for one, so that a difference from Alembic
- * can be traced to one place. Where Alembic iterates a Python set, this
- * code iterates in revision-id order, so every plan is the same on every
- * run. Where Alembic crashes (an assertion or KeyError in its head
+ * (runtime/migration.py) one for one, as of 1.18, so that a difference
+ * from Alembic can be traced to one place. Where 1.8 and 1.18 differ
+ * (the rows a downgrade leaves, ticket #1373), this follows 1.18. Where
+ * Alembic iterates a Python set, this code iterates in revision-id
+ * order, so every plan is the same on every run. Where Alembic crashes (an assertion or KeyError in its head
  * bookkeeping), this code refuses with a message before anything is
  * written. No I/O.
  */
@@ -131,17 +132,24 @@ static int resolve_ident(const struct graph *g, const char *id,
 static int resolve_number(const struct graph *g, const char *id,
 			  struct slist *ids, char **label, struct strbuf *err);
 
-/* Is t in the lineage (ancestors or descendants) of rev? */
+/*
+ * Add the lineage of rev (its ancestors and descendants) to set. Both
+ * walks start from empty sets: a walk stops at what its set already
+ * holds, and set may already hold another revision's descendants, whose
+ * ancestors are not all in it ("LABEL@head" is the label's lineage and
+ * the head's).
+ */
 static void lineage_set(const struct graph *g, int rev, unsigned flags,
 			unsigned char *set)
 {
-	unsigned char *desc = xcalloc(g->nr, 1);
+	unsigned char *anc = newset(g), *desc = newset(g);
 	size_t i;
 
-	graph_ancestors(g, &rev, 1, flags, set);
+	graph_ancestors(g, &rev, 1, flags, anc);
 	graph_descendants(g, &rev, 1, flags, desc);
 	for (i = 0; i < g->nr; i++)
-		set[i] |= desc[i];
+		set[i] |= anc[i] | desc[i];
+	free(anc);
 	free(desc);
 }
 
@@ -1636,14 +1644,33 @@ static unsigned char *other_ancestors(const struct graph *g,
 	return set;
 }
 
-/* RevisionStep._unmerge_to_revisions() */
+/*
+ * RevisionStep._unmerge_to_revisions(): the rows that downgrading rev
+ * leaves in its place. Its normalised down revisions, less what the
+ * other rows already stand for; when rev is the only row, less those
+ * that another of them stands for (Alembic 1.13.1, ticket #1373: before,
+ * a merge of a1 and b1, b1 depending on a1, left both a1 and b1). With
+ * other rows, Alembic 1.13.1+ still checks only against them.
+ */
 static void unmerge_to(const struct graph *g, const struct revlist *rows,
 		       int rev, struct revlist *out)
 {
 	const struct rev *r = &g->revs[rev];
-	unsigned char *anc = other_ancestors(g, rows, &rev, 1);
+	int others = rows->n > (size_t)(row_index(rows, rev) >= 0);
+	unsigned char *anc;
 	size_t k;
 
+	if (others) {
+		anc = other_ancestors(g, rows, &rev, 1);
+	} else {
+		/* the strict ancestors of each down revision */
+		anc = newset(g);
+		for (k = 0; k < r->nnormdown; k++) {
+			const struct rev *d = &g->revs[r->normdown[k]];
+
+			graph_ancestors(g, d->normdown, d->nnormdown, WALK_DEPS, anc);
+		}
+	}
 	for (k = 0; k < r->nnormdown; k++)
 		if (!anc[r->normdown[k]])
 			revlist_add(out, r->normdown[k]);

@@ -30,6 +30,14 @@ varies from run to run):
   * a mismatch is re-checked by running Alembic again (subprocess) under
     PYTHONHASHSEED 0-5: if one of those runs agrees with git-dbmig, it is a
     note, not a mismatch (Alembic is not deterministic there);
+  * Alembic before 1.13.1 (ticket #1373) left extra rows after a downgrade
+    across a revision whose down revisions depend on one another; git-dbmig
+    leaves the rows of 1.13.1 and later.  With such an Alembic, a
+    downgrade that mismatches is run again in-process with
+    RevisionStep._unmerge_to_revisions replaced by 1.13.1's (the whole
+    fix): if that run agrees with git-dbmig in everything and the first
+    run differed from it in the rows only, it is a note ("#1373"), not a
+    mismatch.  With Alembic 1.13.1 and later nothing is accepted;
   * physical row order (what "downgrade -1" with several rows reads) is
     reported as a note when the sets agree but the orders differ, and
     git-dbmig's table is rewritten in Alembic's order so both go on from the
@@ -306,8 +314,16 @@ def run_alembic_inprocess(ini, url, argv, cwd=None):
                 options = cl.parser.parse_args(["-c", ini] + list(argv))
                 if not hasattr(options, "cmd"):
                     cl.parser.error("too few arguments")
-                cfg = Config(file_=options.config, ini_section=options.name,
-                             cmd_opts=options, stdout=out)
+                if hasattr(cl, "_inis_from_config"):
+                    # Alembic 1.16+: -c may name an .ini and a .toml
+                    toml, ini_ = cl._inis_from_config(options)
+                    cfg = Config(file_=ini_, toml_file=toml,
+                                 ini_section=options.name, cmd_opts=options,
+                                 stdout=out)
+                else:
+                    cfg = Config(file_=options.config,
+                                 ini_section=options.name, cmd_opts=options,
+                                 stdout=out)
                 cl.run_cmd(cfg, options)
             except SystemExit as e:
                 status = _exit_code(e.code)
@@ -348,6 +364,57 @@ def run_dbmig(bin_path, ini, url, argv, cwd=None, timeout=300):
     except subprocess.TimeoutExpired as e:
         return -signal.SIGKILL, e.stdout or "", (e.stderr or "") + \
             "\n(timed out after %ss)" % timeout
+
+
+# ---------------------------------------------------------------------------
+# Alembic's ticket #1373
+
+FIXED_1373 = (1, 13, 1)
+_alembic_version = []
+
+
+def alembic_version():
+    """The version of the Alembic that ALEMBIC_PYTHON runs, as a tuple."""
+    if not _alembic_version:
+        try:
+            p = subprocess.run([ALEMBIC_PYTHON, "-c", "import alembic; "
+                                "print(alembic.__version__)"],
+                               capture_output=True, text=True, timeout=60)
+            v = tuple(int(x) for x in re.findall(r"\d+", p.stdout)[:3])
+        except (OSError, subprocess.TimeoutExpired):
+            v = ()
+        _alembic_version.append(v)
+    return _alembic_version[0]
+
+
+def _unmerge_to_revisions_fixed(self, heads):
+    """What downgrading self.revision leaves in its place, as Alembic
+    1.13.1 computes it: its normalised down revisions less the ancestors
+    of the other heads; with no other head, less the ancestors of one
+    another."""
+    rmap = self.revision_map
+    others = set(heads).difference([self.revision.revision])
+    covered = set()
+    if others:
+        covered.update(r.revision for r in rmap._get_ancestor_nodes(
+            rmap.get_revisions(others), check=False))
+    else:
+        for to in self.to_revisions:
+            covered.update(r.revision for r in rmap._get_ancestor_nodes(
+                rmap.get_revisions(to), check=False) if r.revision != to)
+    return tuple(set(self.to_revisions).difference(covered))
+
+
+@contextlib.contextmanager
+def alembic_with_1373_fixed():
+    from alembic.runtime import migration
+    step = migration.RevisionStep
+    old = step.__dict__["_unmerge_to_revisions"]
+    step._unmerge_to_revisions = _unmerge_to_revisions_fixed
+    try:
+        yield
+    finally:
+        step._unmerge_to_revisions = old
 
 
 # ---------------------------------------------------------------------------
@@ -484,6 +551,32 @@ class Session:
                                         for k in seen)))
         return None, None
 
+    def _known_1373(self, argv, snap_a, ra, rd, rows_before):
+        """A downgrade where this Alembic (< 1.13.1) and git-dbmig differ
+        because of ticket #1373 only: Alembic with 1.13.1's fix agrees
+        with git-dbmig, and without it differs in the rows alone.
+        Returns that run's Result, or None."""
+        if argv[0] != "downgrade" or ra.crashed or \
+                not alembic_version() or alembic_version() >= FIXED_1373:
+            return None
+        try:
+            import alembic.runtime.migration  # noqa: F401
+        except ImportError:
+            return None
+        scratch = os.path.join(self.workdir, "alembic-1373.db")
+        restore(scratch, snap_a)
+        with alembic_with_1373_fixed():
+            st, out, err = run_alembic_inprocess(
+                self.mirror_ini, sqlite_url(scratch), argv, self.workdir)
+        r = Result("alembic", argv, st, out, err, db_rows(scratch, self.table))
+        restore(scratch, None)
+        if r.crashed or r.rows == ra.rows or r.status != ra.status or \
+                sorted(r.steps) != sorted(ra.steps):
+            return None
+        if compare_results(argv, r, rd, self.graph, rows_before):
+            return None
+        return r
+
     def run(self, command):
         argv = shlex.split(command) if isinstance(command, str) else list(command)
         self.history.append(" ".join(argv))
@@ -497,6 +590,17 @@ class Session:
                     db_rows(self.db_d, self.table))
         problems = compare_results(argv, ra, rd, self.graph, rows_before)
         notes = []
+        ra2 = self._known_1373(argv, snap_a, ra, rd, rows_before) \
+            if problems else None
+        if ra2 is not None:
+            notes.append("#1373: alembic %s leaves rows %s, with 1.13.1's fix "
+                         "%s, as git-dbmig does" % (
+                             ".".join(map(str, alembic_version())), ra.rows,
+                             ra2.rows))
+            problems = []
+            ra = ra2
+            restore(self.db_a, snap_a)
+            set_rows(self.db_a, ra.rows_physical, self.table)
         if problems and self.confirm_hashseeds:
             ra2, note = self._confirm(argv, snap_a, rd, rows_before)
             if ra2 is not None:

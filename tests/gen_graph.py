@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Write a random, valid git-dbmig project.
 
-    gen_graph.py --seed N --revs M --out DIR [--modules K] [--stats]
+    gen_graph.py --seed N --revs M --out DIR [--modules K] [--overlaps]
+                 [--stats]
 
 The project (DIR/alembic.ini + DIR/migrations/versions/*.sql) has M
 revisions and is the same for the same (seed, revs, modules).  It uses what
@@ -13,13 +14,22 @@ label, labels placed mid-chain (Lnnnn) and labels on heads (Tnnnn, no
 revision after them).  Edges always point to an earlier revision, so there
 are no cycles.  Ids look like r0042_ab.
 
+With --overlaps, a few revisions more (about one per eight, from a
+random stream of their own, so that the first M revisions stay as they
+are) whose normalised down revisions depend on one another, the shape of
+Alembic's ticket #1373: a merge of Y and of X, where X is an ancestor of Y
+only through a depends_on; a base that depends on X and Y, X any ancestor
+of Y; a child of Y that also depends on X.  Most carry a label (Xnnnn) so
+that ``Xnnnn@-1`` reaches them.
+
 Bodies: upgrade ``INSERT INTO marker (rev) VALUES ('<id>');``, downgrade
 ``DELETE FROM marker WHERE rev = '<id>';``; a base's upgrade first runs
 ``CREATE TABLE IF NOT EXISTS marker (rev VARCHAR(32) NOT NULL);``.
 
-Importable: ``generate(seed, revs, modules=None)`` returns the list of
-revision dicts, ``write_project(revisions, out)`` writes them,
-``gen(seed, revs, out, modules=None)`` does both.  Standard library only;
+Importable: ``generate(seed, revs, modules=None, overlaps=False)``
+returns the list of revision dicts, ``write_project(revisions, out)``
+writes them, ``gen(seed, revs, out, modules=None, overlaps=False)`` does
+both.  Standard library only;
 M=10000 takes well under a few seconds.
 """
 
@@ -87,7 +97,7 @@ def default_modules(revs):
     return max(1, min(max(1, revs // 4), int(round(math.sqrt(revs) / 1.5))))
 
 
-def generate(seed, revs, modules=None):
+def generate(seed, revs, modules=None, overlaps=False):
     """Return a list of revision dicts, parents before children."""
     rng = random.Random(seed)
     m_total = revs
@@ -204,7 +214,97 @@ def generate(seed, revs, modules=None):
 
     for r in out:
         r["down_revision"] = [out[j]["revision"] for j in r["down_revision"]]
+    if overlaps:
+        add_overlaps(out, random.Random(seed * 7907 + 3), width)
     return out
+
+
+def _ancestors(by_id, rid, with_deps):
+    """rid's ancestors (not rid) along down_revision, and depends_on too
+    when with_deps (labels resolved to their declaring revision)."""
+    seen, todo = set(), [rid]
+    while todo:
+        r = by_id[todo.pop()]
+        nxt = list(r["down_revision"])
+        if with_deps:
+            nxt += [_dep_target(by_id, d) for d in r["depends_on"]]
+        for x in nxt:
+            if x not in seen:
+                seen.add(x)
+                todo.append(x)
+    return seen
+
+
+def _dep_target(by_id, name):
+    if name in by_id:
+        return name
+    for r in by_id.values():
+        if name in r["branch_labels"]:
+            return r["revision"]
+    raise KeyError(name)
+
+
+def add_overlaps(out, rng, width):
+    """Append revisions whose down revisions overlap through depends_on
+    (see the module docstring).  Nothing is added below a T label, whose
+    revision must stay a head."""
+    by_id = {r["revision"]: r for r in out}
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    last = datetime.datetime.strptime(out[-1]["create_date"],
+                                      "%Y-%m-%d %H:%M:%S.%f")
+    n = max(1, len(out) // 8)
+    for _ in range(n * 4):
+        if n == 0:
+            break
+        open_ = [r["revision"] for r in out
+                 if not any(lab.startswith("T") for lab in r["branch_labels"])]
+        y = rng.choice(open_)
+        anc = _ancestors(by_id, y, True)
+        only_dep = anc - _ancestors(by_id, y, False)
+        shape = rng.choice(("merge", "base", "child"))
+        if shape == "merge":
+            xs = sorted(x for x in only_dep if x in open_)
+        elif shape == "base":
+            xs = sorted(anc)
+        else:
+            # a dependency the chain below y already declares is
+            # normalised away: pick one that it does not
+            declared = set()
+            for a in _ancestors(by_id, y, False) | {y}:
+                declared.update(_dep_target(by_id, d)
+                                for d in by_id[a]["depends_on"])
+            xs = sorted(x for x in anc if x not in declared)
+        if not xs:
+            continue
+        x = rng.choice(xs)
+        xname = x
+        labs = by_id[x]["branch_labels"]
+        if shape != "merge" and labs and rng.random() < 0.3:
+            xname = labs[0]
+        i = len(out)
+        rid = "r%0*d_%s%s" % (width, i, rng.choice(letters), rng.choice(letters))
+        if shape == "merge":
+            down, deps = [x, y] if rng.random() < 0.5 else [y, x], []
+        elif shape == "base":
+            down, deps = [], [xname, y] if rng.random() < 0.5 else [y, xname]
+        else:
+            down, deps = [y], [xname]
+        mine = ["X%0*d" % (width, i)] if rng.random() < 0.6 else []
+        last += datetime.timedelta(seconds=61,
+                                   microseconds=rng.randrange(1000000))
+        r = {
+            "revision": rid,
+            "down_revision": down,
+            "branch_labels": mine,
+            "depends_on": deps,
+            "message": "%s overlap %s" % (mine[0] if mine else "X", shape),
+            "create_date": last.strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "module": "X",
+            "kind": "overlap",
+        }
+        out.append(r)
+        by_id[rid] = r
+        n -= 1
 
 
 def _slug(message):
@@ -249,10 +349,11 @@ def write_project(revisions, out, what="generated"):
     return out
 
 
-def gen(seed, revs, out, modules=None):
-    revisions = generate(seed, revs, modules)
-    write_project(revisions, out, "seed=%s revs=%s modules=%s"
-                  % (seed, revs, modules or default_modules(revs)))
+def gen(seed, revs, out, modules=None, overlaps=False):
+    revisions = generate(seed, revs, modules, overlaps)
+    write_project(revisions, out, "seed=%s revs=%s modules=%s%s"
+                  % (seed, revs, modules or default_modules(revs),
+                     " overlaps" if overlaps else ""))
     return revisions
 
 
@@ -287,12 +388,15 @@ def main(argv=None):
     ap.add_argument("--revs", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--modules", type=int, default=None)
+    ap.add_argument("--overlaps", action="store_true",
+                    help="add revisions whose down revisions depend on one "
+                    "another")
     ap.add_argument("--stats", action="store_true",
                     help="print feature counts on stdout")
     a = ap.parse_args(argv)
     if a.revs < 1:
         ap.error("--revs must be at least 1")
-    revisions = gen(a.seed, a.revs, a.out, a.modules)
+    revisions = gen(a.seed, a.revs, a.out, a.modules, a.overlaps)
     if a.stats:
         for k, v in stats(revisions).items():
             print("%s: %s" % (k, v))

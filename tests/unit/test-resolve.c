@@ -11,7 +11,9 @@
  * "/usr/bin/python3 -m alembic" (1.8.1) on the same graph and rows: the
  * same steps (as a multiset: Alembic's order of independent steps follows
  * Python's set order) and the same rows. Where Alembic crashes (items 17,
- * 25) the row expects a clean error instead.
+ * 25) the row expects a clean error instead. The rows of items 22 (stamp
+ * LABEL@head) and 29 were checked against Alembic 1.18.4 too; for item
+ * 29 they are 1.13.1's, where 1.8.1 leaves one row more (ticket #1373).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +40,31 @@
 #define G_Y "y1; y2 <y1; y3 <y2 @MID; y2b <y1"             /* item 11 */
 #define G_FORK "r; a <r; b <r"                             /* item 13 */
 #define G_TWO "a1 @A; a2 <a1; b1 @B; b2 <b1"               /* item 20, 25 */
+/* item 29: the graph of Alembic's ticket #1373 */
+#define G_1373 "a1; b1 ^a1; m <a1,b1; z"
+/* item 29: a child of y2 that also depends on x1, which y2 needs */
+#define G_CHILD "x1; x2 <x1; y1 ^x2; y2 <y1; c <y2 @XC ^x1"
+/* item 29: a base depending on init_core_version0 and on what needs it */
+#define G_INITALL5 "init_core_version0 @CORE; " \
+	"init_mod3_newtable @INITMOD3 ^CORE; 82a8e8efb667 @MOD3 ^INITMOD3; " \
+	"029bb7093f45 <82a8e8efb667; c03a10daa698; " \
+	"init_all_5 @INITALL ^init_core_version0,029bb7093f45"
+/* item 22: INITALL@head (core_rev2) lies above init_stock_popdata */
+#define G_STOCK "init_core_newtable @INITCORE; " \
+	"init_core_funcproc <init_core_newtable; " \
+	"init_core_popdata <init_core_funcproc; " \
+	"init_core_version0 @CORE ^init_core_popdata; " \
+	"init_mod2_newtable @INITMOD2 ^CORE; " \
+	"init_mod2_funcproc <init_mod2_newtable; " \
+	"init_mod2_popdata <init_mod2_funcproc; " \
+	"init_mod2_version0 @MOD2 ^init_mod2_popdata; " \
+	"init_stock_newtable @INITSTOCK; " \
+	"init_stock_funcproc <init_stock_newtable; " \
+	"init_stock_popdata <init_stock_funcproc; " \
+	"init_stock_version0 @STOCK ^init_stock_popdata; " \
+	"init_all_12 @INITALL ^init_core_popdata,init_mod2_popdata; " \
+	"mod2_rev1 <init_mod2_version0; " \
+	"core_merge1 <init_stock_version0,init_all_12; core_rev2 <core_merge1"
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                             */
@@ -796,6 +823,30 @@ static const struct plan_case plan_cases[] = {
 	  "core_rev3", "stamp CORE@-1",
 	  NULL,
 	  NULL, NULL, "Can't locate revision identified by '-1'; please ensure at least four characters are present for partial revision identifier matches", 0 },
+	{ { "22: upgrade INITSTOCK@head", G_STOCK },
+	  "", "upgrade INITSTOCK@head",
+	  "+init_stock_newtable +init_stock_funcproc +init_stock_popdata",
+	  "init_stock_popdata", "ins:init_stock_newtable upd:init_stock_newtable>init_stock_funcproc upd:init_stock_funcproc>init_stock_popdata", NULL, 0 },
+	/*
+	 * LABEL@head shares lineage with a row if the label's revision or
+	 * the head does: init_stock_popdata is below core_rev2 only.
+	 */
+	{ { "22: stamp LABEL@head replaces the row below the head", G_STOCK },
+	  "init_stock_popdata", "stamp INITALL@head",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2", "upd:init_stock_popdata>core_rev2", NULL, 0 },
+	{ { "22: stamp LABEL@heads replaces the row below the head", G_STOCK },
+	  "init_stock_popdata", "stamp INITALL@heads",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2", "upd:init_stock_popdata>core_rev2", NULL, 0 },
+	{ { "22: stamp LABEL@head keeps a row of another lineage", G_STOCK },
+	  "init_stock_popdata mod2_rev1", "stamp INITALL@head",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2 mod2_rev1", "upd:init_stock_popdata>core_rev2", NULL, 0 },
+	{ { "22: stamp LABEL@head, the label's own lineage", G_STOCK },
+	  "init_stock_popdata", "stamp STOCK@head",
+	  "=init_stock_popdata>core_rev2",
+	  "core_rev2", "upd:init_stock_popdata>core_rev2", NULL, 0 },
 	{ { "25: stamp the same revision twice", SEED },
 	  "init_core_popdata", "stamp core_rev3 core_rev3",
 	  "=init_core_popdata>core_rev3 =init_core_popdata>core_rev3",
@@ -816,6 +867,36 @@ static const struct plan_case plan_cases[] = {
 	  "", "stamp -2",
 	  NULL,
 	  NULL, NULL, "Can't stamp '-2': it walks down past a base revision", 0 },
+	{ { "29: upgrade init_all_5", G_INITALL5 },
+	  "", "upgrade init_all_5",
+	  "+init_core_version0 +init_mod3_newtable +82a8e8efb667 +029bb7093f45 +init_all_5",
+	  "init_all_5", NULL, NULL, 0 },
+	/*
+	 * The only row, downgraded: of its down revisions, drop those that
+	 * another one stands for (Alembic 1.13.1+; 1.8.1 left
+	 * init_core_version0 too).
+	 */
+	{ { "29: downgrade INITALL@-1 leaves one row", G_INITALL5 },
+	  "init_all_5", "downgrade INITALL@-1",
+	  "-init_all_5",
+	  "029bb7093f45", "upd:init_all_5>029bb7093f45", NULL, 0 },
+	{ { "29: unmerge where one parent depends on the other", G_1373 },
+	  "m", "downgrade a1",
+	  "-m",
+	  "b1", "upd:m>b1", NULL, 0 },
+	{ { "29: a child that also depends on what its parent needs", G_CHILD },
+	  "c", "downgrade XC@-1",
+	  "-c",
+	  "y2", "upd:c>y2", NULL, 0 },
+	{ { "29: the same downgrade by revision", G_CHILD },
+	  "c", "downgrade y2",
+	  "-c",
+	  "y2", "upd:c>y2", NULL, 0 },
+	/* With other rows Alembic checks against those only, 1.18 too. */
+	{ { "29: with another row both parents come back", G_1373 },
+	  "m z", "downgrade b1",
+	  "-m",
+	  "a1 b1 z", "ins:a1 upd:m>b1", NULL, 0 },
 };
 
 static void format_plan(struct strbuf *sb, const struct graph *g,
