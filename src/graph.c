@@ -89,23 +89,46 @@ int graph_find_label(const struct graph *g, const char *name)
 
 static int label_index(const struct graph *g, const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = g->nlabels;
 
-	for (i = 0; i < g->nlabels; i++)
-		if (!strcmp(g->labels[i].name, name))
-			return (int)i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->labels[mid].name, name);
+
+		if (!c)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
 int graph_rev_has_label(const struct graph *g, int rev, const char *name)
 {
-	const struct rev *r = &g->revs[rev];
-	size_t i;
+	int l = label_index(g, name);
 
-	for (i = 0; i < r->nlabels; i++)
-		if (!strcmp(g->labels[r->labels[i]].name, name))
-			return 1;
-	return 0;
+	return l >= 0 && (g->revs[rev].labelset[l / 64] >> (l % 64)) & 1;
+}
+
+int graph_rev_label_next(const struct graph *g, int rev, int from)
+{
+	const uint64_t *row = g->revs[rev].labelset;
+	size_t w;
+	uint64_t v;
+
+	if (from < 0 || (size_t)from >= g->nlabels)
+		return -1;
+	w = (size_t)from / 64;
+	v = row[w] & (~0ULL << (from % 64));
+	for (;;) {
+		if (v)
+			return (int)(w * 64 + (size_t)__builtin_ctzll(v));
+		if (++w >= g->label_words)
+			return -1;
+		v = row[w];
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -181,19 +204,6 @@ static void walk_alldown(const struct graph *g, const int *targets, size_t n,
 /* ------------------------------------------------------------------ */
 /* Construction                                                        */
 
-static void add_label(struct rev *r, int label)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->nlabels; i++)
-		if (r->labels[i] == label)
-			return;
-	r->labels = xrealloc(r->labels, (r->nlabels + 1) * sizeof(int));
-	for (j = r->nlabels; j > 0 && r->labels[j - 1] > label; j--)
-		r->labels[j] = r->labels[j - 1];
-	r->labels[j] = label;
-	r->nlabels++;
-}
 
 /* OR row "from" into row "to" of a bit matrix; 1 if anything was new. */
 static int or_bits(uint64_t *to, const uint64_t *from, size_t words)
@@ -223,24 +233,17 @@ static int or_bits(uint64_t *to, const uint64_t *from, size_t words)
  */
 static void spread_labels(struct graph *g)
 {
-	size_t words = (g->nlabels + 63) / 64, i, k;
-	uint64_t *bits;
+	size_t words = g->label_words, i, k;
+	uint64_t *bits = g->labelbits;
 	int *order, *last;
 	size_t norder;
 	int changed = 1;
 
 	if (!g->nlabels || !g->nr)
 		return;
-	bits = xcalloc(g->nr * words, sizeof(uint64_t));
 	order = graph_topo_order(g);
 	norder = g->nr;
 	last = xmalloc(g->nr * sizeof(int));
-	for (i = 0; i < g->nr; i++) {
-		const struct rev *r = &g->revs[i];
-
-		for (k = 0; k < r->nlabels; k++)
-			bits[i * words + (size_t)r->labels[k] / 64] |= 1ULL << (r->labels[k] % 64);
-	}
 	/*
 	 * Alembic walks down from the last node its descendant walk yields.
 	 * That walk gets below the labelled revision only when the
@@ -289,30 +292,8 @@ static void spread_labels(struct graph *g)
 			}
 		}
 	}
-	for (i = 0; i < g->nr; i++) {
-		struct rev *r = &g->revs[i];
-		const uint64_t *row = bits + i * words;
-		size_t n = 0, w;
-
-		for (w = 0; w < words; w++)
-			n += (size_t)__builtin_popcountll(row[w]);
-		free(r->labels);
-		r->labels = n ? xmalloc(n * sizeof(int)) : NULL;
-		r->nlabels = 0;
-		for (w = 0; w < words; w++) {
-			uint64_t v = row[w];
-
-			while (v) {
-				int b = __builtin_ctzll(v);
-
-				r->labels[r->nlabels++] = (int)(w * 64 + (size_t)b);
-				v &= v - 1;
-			}
-		}
-	}
 	free(last);
 	free(order);
-	free(bits);
 }
 
 static void format_ids(struct strbuf *sb, const struct graph *g,
@@ -683,13 +664,28 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 		goto fail;
 	normalize_deps(g);
 
+	g->label_words = (g->nlabels + 63) / 64;
+	g->labelbits = xcalloc(n * g->label_words + 1, sizeof(uint64_t));
 	for (i = 0; i < n; i++) {
 		struct revfile *rf = g->revs[i].rf;
+		uint64_t *row = g->labelbits + i * g->label_words;
 
-		for (j = 0; j < rf->nlabels; j++)
-			add_label(&g->revs[i], label_index(g, rf->branch_labels[j]));
+		for (j = 0; j < rf->nlabels; j++) {
+			int l = label_index(g, rf->branch_labels[j]);
+
+			row[l / 64] |= 1ULL << (l % 64);
+		}
 	}
 	spread_labels(g);
+	for (i = 0; i < n; i++) {
+		const uint64_t *row = g->labelbits + i * g->label_words;
+		size_t w, c = 0;
+
+		for (w = 0; w < g->label_words; w++)
+			c += (size_t)__builtin_popcountll(row[w]);
+		g->revs[i].labelset = row;
+		g->revs[i].nlabels = c;
+	}
 	*out = g;
 	return 0;
 fail:
@@ -714,8 +710,8 @@ void graph_free(struct graph *g)
 		free(r->alldown);
 		free(r->next);
 		free(r->allnext);
-		free(r->labels);
 	}
+	free(g->labelbits);
 	free(g->revs);
 	free(g->labels);
 	free(g->heads);

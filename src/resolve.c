@@ -1008,7 +1008,7 @@ static int collect_upgrade(const struct graph *g, const struct spec *upper,
 				goto cleanup;
 			}
 			free(branch);
-			branch = xstrdup(g->labels[g->revs[br].labels[0]].name);
+			branch = xstrdup(g->labels[graph_rev_label_next(g, br, 0)].name);
 		}
 		tmp.n = 0;
 		for (i = 0; i < targets->n; i++)
