@@ -2,8 +2,8 @@
  * cache: a file of parsed revision headers, keyed by stat data. See
  * cache.h for the rules that keep it from ever being wrong. The format:
  *
- *   "DBMIGC1\n", u64 written-at (ns), u32 count, entries, then the 40-hex
- *   SHA-1 (as a git blob id) of everything before it.
+ *   "DBMIGC2\n", u64 written-at (ns), u32 count, entries, then a
+ *   32-hex checksum of everything before it (see checksum()).
  *
  * Integers are little-endian; strings are a u32 length (0xffffffff for
  * NULL) and the bytes.
@@ -20,7 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAGIC "DBMIGC1\n"
+#define MAGIC "DBMIGC2\n"
+#define SUMLEN 32
 
 struct entry {
 	char *path;
@@ -215,24 +216,54 @@ static struct revfile *decode(const char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* The cache file                                                      */
 
+/*
+ * Two 64-bit multiply-rotate lanes over the bytes, 8 at a time: it only
+ * has to notice a torn or damaged file, and costs a byte of work per
+ * byte where SHA-1 (with libgit2's collision detection) costs thirty,
+ * which was a third of a warm run. The stat data keep entries right.
+ */
+static void checksum(char out[SUMLEN + 1], const char *buf, size_t len)
+{
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xc2b2ae3d27d4eb4fULL, w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, buf + i, 8);
+		a = (a ^ w) * 0xff51afd7ed558ccdULL;
+		a = (a << 31) | (a >> 33);
+		b = (b + w) * 0xc4ceb9fe1a85ec53ULL;
+		b ^= b >> 29;
+	}
+	for (; i < len; i++) {
+		a = (a ^ (unsigned char)buf[i]) * 0xff51afd7ed558ccdULL;
+		b = (b + (unsigned char)buf[i]) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	a ^= b >> 32;
+	b ^= a >> 29;
+	a *= 0x94d049bb133111ebULL;
+	b *= 0xbf58476d1ce4e5b9ULL;
+	snprintf(out, SUMLEN + 1, "%016llx%016llx", (unsigned long long)(a ^ (a >> 31)),
+		 (unsigned long long)(b ^ (b >> 31)));
+}
+
 static int cmp_entry(const void *a, const void *b);
 
 static void load(struct cache *c)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct reader r;
-	char sum[41];
+	char sum[SUMLEN + 1];
 	uint32_t count, i;
 
 	if (strbuf_read_file(&sb, c->file))
 		goto out;
-	if (sb.len < strlen(MAGIC) + 40 || memcmp(sb.buf, MAGIC, strlen(MAGIC)))
+	if (sb.len < strlen(MAGIC) + SUMLEN || memcmp(sb.buf, MAGIC, strlen(MAGIC)))
 		goto out;
-	source_blob_id(sum, sb.buf, sb.len - 40);
-	if (memcmp(sum, sb.buf + sb.len - 40, 40))
+	checksum(sum, sb.buf, sb.len - SUMLEN);
+	if (memcmp(sum, sb.buf + sb.len - SUMLEN, SUMLEN))
 		goto out;
 	r.p = (const unsigned char *)sb.buf + strlen(MAGIC);
-	r.end = (const unsigned char *)sb.buf + sb.len - 40;
+	r.end = (const unsigned char *)sb.buf + sb.len - SUMLEN;
 	r.bad = 0;
 	c->written_ns = get_u64(&r);
 	count = get_u32(&r);
@@ -388,7 +419,7 @@ void cache_save(struct cache *c)
 {
 	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct timespec now;
-	char sum[41];
+	char sum[SUMLEN + 1];
 	size_t i, kept = 0;
 	int fd;
 
@@ -413,8 +444,8 @@ void cache_save(struct cache *c)
 		put_u32(&sb, (uint32_t)c->v[i].len);
 		strbuf_add(&sb, c->v[i].blob, c->v[i].len);
 	}
-	source_blob_id(sum, sb.buf, sb.len);
-	strbuf_add(&sb, sum, 40);
+	checksum(sum, sb.buf, sb.len);
+	strbuf_add(&sb, sum, SUMLEN);
 	strbuf_addf(&tmp, "%s.%d.tmp", c->file, (int)getpid());
 	if (mkdir_p(tmp.buf))
 		goto out;
