@@ -468,8 +468,9 @@ int *graph_topo_order(const struct graph *g)
 static void normalize_deps(struct graph *g)
 {
 	int *order = graph_topo_order(g), *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
-	size_t ntargets = 0, words, i, j, k;
-	uint64_t *anc;
+	size_t ntargets = 0, words, i, j, k, nblocks = 0, blocksalloc = 0;
+	uint64_t **row = xcalloc(g->nr ? g->nr : 1, sizeof(*row));
+	uint64_t **blocks = NULL, *zero;
 
 	for (i = 0; i < g->nr; i++)
 		slot[i] = -1;
@@ -478,28 +479,46 @@ static void normalize_deps(struct graph *g)
 			if (slot[g->revs[i].deps[j]] < 0)
 				slot[g->revs[i].deps[j]] = (int)ntargets++;
 	words = (ntargets + 63) / 64;
-	anc = xcalloc(g->nr * (words ? words : 1), sizeof(uint64_t));
+	if (!words)
+		words = 1;
+	zero = xcalloc(words, sizeof(uint64_t));
+	/*
+	 * A revision whose one parent depends on nothing has its parent's
+	 * row: rows are shared down straight lines and only merges and
+	 * children of dependent revisions get their own.
+	 */
 	for (i = 0; i < g->nr; i++) {
 		int x = order[i];
 		const struct rev *r = &g->revs[x];
-		uint64_t *row = anc + (size_t)x * words;
+		uint64_t *own;
 
+		if (!r->ndown) {
+			row[x] = zero;
+			continue;
+		}
+		if (r->ndown == 1 && !g->revs[r->down[0]].ndeps) {
+			row[x] = row[r->down[0]];
+			continue;
+		}
+		own = xcalloc(words, sizeof(uint64_t));
+		ALLOC_GROW(blocks, nblocks + 1, blocksalloc);
+		blocks[nblocks++] = own;
 		for (k = 0; k < r->ndown; k++) {
 			const struct rev *p = &g->revs[r->down[k]];
-			const uint64_t *prow = anc + (size_t)r->down[k] * words;
+			const uint64_t *prow = row[r->down[k]];
 
 			for (j = 0; j < words; j++)
-				row[j] |= prow[j];
+				own[j] |= prow[j];
 			for (j = 0; j < p->ndeps; j++) {
 				int b = slot[p->deps[j]];
 
-				row[b / 64] |= 1ULL << (b % 64);
+				own[b / 64] |= 1ULL << (b % 64);
 			}
 		}
+		row[x] = own;
 	}
 	for (i = 0; i < g->nr; i++) {
 		struct rev *r = &g->revs[i];
-		const uint64_t *row = anc + i * words;
 		size_t alloc = 0;
 
 		r->normdown = NULL;
@@ -509,13 +528,17 @@ static void normalize_deps(struct graph *g)
 		for (j = 0; j < r->ndeps; j++) {
 			int b = slot[r->deps[j]];
 
-			if (row[b / 64] & (1ULL << (b % 64)))
+			if (row[i][b / 64] & (1ULL << (b % 64)))
 				continue;
 			if (!contains(r->normdown, r->nnormdown, r->deps[j]))
 				push(&r->normdown, &r->nnormdown, &alloc, r->deps[j]);
 		}
 	}
-	free(anc);
+	for (i = 0; i < nblocks; i++)
+		free(blocks[i]);
+	free(blocks);
+	free(zero);
+	free(row);
 	free(slot);
 	free(order);
 }
