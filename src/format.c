@@ -51,8 +51,8 @@ void format_labels(struct strbuf *out, const struct graph *g, int rev)
 	for (l = graph_rev_label_next(g, rev, 0); l >= 0;
 	     l = graph_rev_label_next(g, rev, l + 1)) {
 		if (!first)
-			strbuf_addstr(out, ", ");
-		strbuf_addstr(out, g->labels[l].name);
+			strbuf_add(out, ", ", 2);
+		strbuf_add(out, g->labels[l].name, g->labels[l].len);
 		first = 0;
 	}
 }

@@ -583,6 +583,7 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 		for (j = 0; j < rf->nlabels; j++) {
 			ALLOC_GROW(g->labels, g->nlabels + 1, alloc);
 			g->labels[g->nlabels].name = rf->branch_labels[j];
+			g->labels[g->nlabels].len = strlen(rf->branch_labels[j]);
 			g->labels[g->nlabels].rev = (int)i;
 			g->nlabels++;
 		}

@@ -38,6 +38,7 @@ struct rev {
 
 struct label {
 	const char *name;
+	size_t len;           /* strlen(name) */
 	int rev;              /* the revision that declares it */
 };
 

@@ -945,9 +945,28 @@ static int check_overlap(const struct graph *g, const struct revlist *t,
 			 struct strbuf *err)
 {
 	unsigned char *set = newset(g);
+	struct revlist below = REVLIST_INIT;
 	size_t i, j;
 	int ret = 0;
 
+	/*
+	 * One walk from every target's parents marks what lies strictly
+	 * below some target; only when a target is among them does the
+	 * walk per target below find which, for the message.
+	 */
+	for (i = 0; i < t->n; i++)
+		if (t->v[i] >= 0)
+			for (j = 0; j < g->revs[t->v[i]].nnormdown; j++)
+				revlist_add(&below, g->revs[t->v[i]].normdown[j]);
+	graph_ancestors(g, below.v, below.n, WALK_DEPS, set);
+	revlist_release(&below);
+	for (i = 0; i < t->n; i++)
+		if (t->v[i] >= 0 && set[t->v[i]])
+			break;
+	if (i == t->n) {
+		free(set);
+		return 0;
+	}
 	for (i = 0; i < t->n && !ret; i++) {
 		int first = 1;
 

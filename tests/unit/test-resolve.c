@@ -388,6 +388,12 @@ struct plan_case {
 };
 
 static const struct plan_case plan_cases[] = {
+	{ { "rows where one is below another overlap", "a1; a2 <a1; a3 <a2; b1 <a1" },
+	  "a1 a3", "upgrade heads",
+	  NULL, NULL, NULL, "Requested revision a3 overlaps with other requested revisions a1", 0 },
+	{ { "rows on separate branches do not overlap", "a1; a2 <a1; a3 <a2; b1 <a1" },
+	  "a2 b1", "upgrade heads",
+	  "+a3", "a3 b1", "upd:a2>a3", NULL, 0 },
 	{ { "1: depends_on collapses rows", SEED },
 	  "init_core_popdata init_mod1_popdata", "upgrade CORE@head",
 	  "+init_core_version0 +core_rev1 +core_rev2 +core_rev3",
