@@ -29,23 +29,28 @@ class Results:
     def failed(self, key):
         return os.path.exists(os.path.join(self.path, key + ".failed"))
 
-    def time(self, key):
-        """(mean, stddev) in seconds, or None."""
+    def result(self, key):
+        """hyperfine's result for KEY, or None (missing, failed, cut short)."""
         p = os.path.join(self.path, key + ".json")
         if self.failed(key) or not os.path.exists(p):
             return None
-        with open(p) as f:
-            r = json.load(f)["results"][0]
+        try:
+            with open(p) as f:
+                return json.load(f)["results"][0]
+        except (ValueError, KeyError, IndexError):
+            return None
+
+    def time(self, key):
+        """(mean, stddev) in seconds, or None."""
+        r = self.result(key)
+        if r is None:
+            return None
         return r["mean"], r.get("stddev") or 0.0
 
     def cpu(self, key):
         """Mean user + system CPU seconds, or None."""
-        p = os.path.join(self.path, key + ".json")
-        if self.failed(key) or not os.path.exists(p):
-            return None
-        with open(p) as f:
-            r = json.load(f)["results"][0]
-        if "user" not in r or "system" not in r:
+        r = self.result(key)
+        if r is None or "user" not in r or "system" not in r:
             return None
         return r["user"] + r["system"]
 
