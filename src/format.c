@@ -46,11 +46,15 @@ void format_longdoc(struct strbuf *out, const struct rev *r)
 
 void format_labels(struct strbuf *out, const struct graph *g, int rev)
 {
-	const struct rev *r = &g->revs[rev];
-	size_t i;
+	int l, first = 1;
 
-	for (i = 0; i < r->nlabels; i++)
-		strbuf_addf(out, "%s%s", i ? ", " : "", g->labels[r->labels[i]].name);
+	for (l = graph_rev_label_next(g, rev, 0); l >= 0;
+	     l = graph_rev_label_next(g, rev, l + 1)) {
+		if (!first)
+			strbuf_add(out, ", ", 2);
+		strbuf_add(out, g->labels[l].name, g->labels[l].len);
+		first = 0;
+	}
 }
 
 static void format_down(struct strbuf *out, const struct rev *r)
@@ -237,6 +241,7 @@ void format_json_revision(struct strbuf *out, const struct graph *g, int rev,
 {
 	const struct rev *r = &g->revs[rev];
 	size_t i;
+	int l, first = 1;
 
 	strbuf_addstr(out, "{\"revision\": ");
 	format_json_string(out, r->id);
@@ -245,10 +250,12 @@ void format_json_revision(struct strbuf *out, const struct graph *g, int rev,
 	strbuf_addstr(out, ", \"depends_on\": ");
 	json_strv(out, r->rf->depends_on, r->rf->ndeps);
 	strbuf_addstr(out, ", \"branch_labels\": [");
-	for (i = 0; i < r->nlabels; i++) {
-		if (i)
+	for (l = graph_rev_label_next(g, rev, 0); l >= 0;
+	     l = graph_rev_label_next(g, rev, l + 1)) {
+		if (!first)
 			strbuf_addstr(out, ", ");
-		format_json_string(out, g->labels[r->labels[i]].name);
+		format_json_string(out, g->labels[l].name);
+		first = 0;
 	}
 	strbuf_addstr(out, "], \"message\": ");
 	format_json_string(out, format_doc(r));

@@ -89,23 +89,46 @@ int graph_find_label(const struct graph *g, const char *name)
 
 static int label_index(const struct graph *g, const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = g->nlabels;
 
-	for (i = 0; i < g->nlabels; i++)
-		if (!strcmp(g->labels[i].name, name))
-			return (int)i;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->labels[mid].name, name);
+
+		if (!c)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
 int graph_rev_has_label(const struct graph *g, int rev, const char *name)
 {
-	const struct rev *r = &g->revs[rev];
-	size_t i;
+	int l = label_index(g, name);
 
-	for (i = 0; i < r->nlabels; i++)
-		if (!strcmp(g->labels[r->labels[i]].name, name))
-			return 1;
-	return 0;
+	return l >= 0 && (g->revs[rev].labelset[l / 64] >> (l % 64)) & 1;
+}
+
+int graph_rev_label_next(const struct graph *g, int rev, int from)
+{
+	const uint64_t *row = g->revs[rev].labelset;
+	size_t w;
+	uint64_t v;
+
+	if (from < 0 || (size_t)from >= g->nlabels)
+		return -1;
+	w = (size_t)from / 64;
+	v = row[w] & (~0ULL << (from % 64));
+	for (;;) {
+		if (v)
+			return (int)(w * 64 + (size_t)__builtin_ctzll(v));
+		if (++w >= g->label_words)
+			return -1;
+		v = row[w];
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -181,19 +204,6 @@ static void walk_alldown(const struct graph *g, const int *targets, size_t n,
 /* ------------------------------------------------------------------ */
 /* Construction                                                        */
 
-static void add_label(struct rev *r, int label)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->nlabels; i++)
-		if (r->labels[i] == label)
-			return;
-	r->labels = xrealloc(r->labels, (r->nlabels + 1) * sizeof(int));
-	for (j = r->nlabels; j > 0 && r->labels[j - 1] > label; j--)
-		r->labels[j] = r->labels[j - 1];
-	r->labels[j] = label;
-	r->nlabels++;
-}
 
 /* OR row "from" into row "to" of a bit matrix; 1 if anything was new. */
 static int or_bits(uint64_t *to, const uint64_t *from, size_t words)
@@ -223,24 +233,17 @@ static int or_bits(uint64_t *to, const uint64_t *from, size_t words)
  */
 static void spread_labels(struct graph *g)
 {
-	size_t words = (g->nlabels + 63) / 64, i, k;
-	uint64_t *bits;
+	size_t words = g->label_words, i, k;
+	uint64_t *bits = g->labelbits;
 	int *order, *last;
 	size_t norder;
 	int changed = 1;
 
 	if (!g->nlabels || !g->nr)
 		return;
-	bits = xcalloc(g->nr * words, sizeof(uint64_t));
 	order = graph_topo_order(g);
 	norder = g->nr;
 	last = xmalloc(g->nr * sizeof(int));
-	for (i = 0; i < g->nr; i++) {
-		const struct rev *r = &g->revs[i];
-
-		for (k = 0; k < r->nlabels; k++)
-			bits[i * words + (size_t)r->labels[k] / 64] |= 1ULL << (r->labels[k] % 64);
-	}
 	/*
 	 * Alembic walks down from the last node its descendant walk yields.
 	 * That walk gets below the labelled revision only when the
@@ -289,30 +292,8 @@ static void spread_labels(struct graph *g)
 			}
 		}
 	}
-	for (i = 0; i < g->nr; i++) {
-		struct rev *r = &g->revs[i];
-		const uint64_t *row = bits + i * words;
-		size_t n = 0, w;
-
-		for (w = 0; w < words; w++)
-			n += (size_t)__builtin_popcountll(row[w]);
-		free(r->labels);
-		r->labels = n ? xmalloc(n * sizeof(int)) : NULL;
-		r->nlabels = 0;
-		for (w = 0; w < words; w++) {
-			uint64_t v = row[w];
-
-			while (v) {
-				int b = __builtin_ctzll(v);
-
-				r->labels[r->nlabels++] = (int)(w * 64 + (size_t)b);
-				v &= v - 1;
-			}
-		}
-	}
 	free(last);
 	free(order);
-	free(bits);
 }
 
 static void format_ids(struct strbuf *sb, const struct graph *g,
@@ -487,8 +468,9 @@ int *graph_topo_order(const struct graph *g)
 static void normalize_deps(struct graph *g)
 {
 	int *order = graph_topo_order(g), *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
-	size_t ntargets = 0, words, i, j, k;
-	uint64_t *anc;
+	size_t ntargets = 0, words, i, j, k, nblocks = 0, blocksalloc = 0;
+	uint64_t **row = xcalloc(g->nr ? g->nr : 1, sizeof(*row));
+	uint64_t **blocks = NULL, *zero;
 
 	for (i = 0; i < g->nr; i++)
 		slot[i] = -1;
@@ -497,28 +479,46 @@ static void normalize_deps(struct graph *g)
 			if (slot[g->revs[i].deps[j]] < 0)
 				slot[g->revs[i].deps[j]] = (int)ntargets++;
 	words = (ntargets + 63) / 64;
-	anc = xcalloc(g->nr * (words ? words : 1), sizeof(uint64_t));
+	if (!words)
+		words = 1;
+	zero = xcalloc(words, sizeof(uint64_t));
+	/*
+	 * A revision whose one parent depends on nothing has its parent's
+	 * row: rows are shared down straight lines and only merges and
+	 * children of dependent revisions get their own.
+	 */
 	for (i = 0; i < g->nr; i++) {
 		int x = order[i];
 		const struct rev *r = &g->revs[x];
-		uint64_t *row = anc + (size_t)x * words;
+		uint64_t *own;
 
+		if (!r->ndown) {
+			row[x] = zero;
+			continue;
+		}
+		if (r->ndown == 1 && !g->revs[r->down[0]].ndeps) {
+			row[x] = row[r->down[0]];
+			continue;
+		}
+		own = xcalloc(words, sizeof(uint64_t));
+		ALLOC_GROW(blocks, nblocks + 1, blocksalloc);
+		blocks[nblocks++] = own;
 		for (k = 0; k < r->ndown; k++) {
 			const struct rev *p = &g->revs[r->down[k]];
-			const uint64_t *prow = anc + (size_t)r->down[k] * words;
+			const uint64_t *prow = row[r->down[k]];
 
 			for (j = 0; j < words; j++)
-				row[j] |= prow[j];
+				own[j] |= prow[j];
 			for (j = 0; j < p->ndeps; j++) {
 				int b = slot[p->deps[j]];
 
-				row[b / 64] |= 1ULL << (b % 64);
+				own[b / 64] |= 1ULL << (b % 64);
 			}
 		}
+		row[x] = own;
 	}
 	for (i = 0; i < g->nr; i++) {
 		struct rev *r = &g->revs[i];
-		const uint64_t *row = anc + i * words;
 		size_t alloc = 0;
 
 		r->normdown = NULL;
@@ -528,13 +528,17 @@ static void normalize_deps(struct graph *g)
 		for (j = 0; j < r->ndeps; j++) {
 			int b = slot[r->deps[j]];
 
-			if (row[b / 64] & (1ULL << (b % 64)))
+			if (row[i][b / 64] & (1ULL << (b % 64)))
 				continue;
 			if (!contains(r->normdown, r->nnormdown, r->deps[j]))
 				push(&r->normdown, &r->nnormdown, &alloc, r->deps[j]);
 		}
 	}
-	free(anc);
+	for (i = 0; i < nblocks; i++)
+		free(blocks[i]);
+	free(blocks);
+	free(zero);
+	free(row);
 	free(slot);
 	free(order);
 }
@@ -579,6 +583,7 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 		for (j = 0; j < rf->nlabels; j++) {
 			ALLOC_GROW(g->labels, g->nlabels + 1, alloc);
 			g->labels[g->nlabels].name = rf->branch_labels[j];
+			g->labels[g->nlabels].len = strlen(rf->branch_labels[j]);
 			g->labels[g->nlabels].rev = (int)i;
 			g->nlabels++;
 		}
@@ -683,13 +688,28 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 		goto fail;
 	normalize_deps(g);
 
+	g->label_words = (g->nlabels + 63) / 64;
+	g->labelbits = xcalloc(n * g->label_words + 1, sizeof(uint64_t));
 	for (i = 0; i < n; i++) {
 		struct revfile *rf = g->revs[i].rf;
+		uint64_t *row = g->labelbits + i * g->label_words;
 
-		for (j = 0; j < rf->nlabels; j++)
-			add_label(&g->revs[i], label_index(g, rf->branch_labels[j]));
+		for (j = 0; j < rf->nlabels; j++) {
+			int l = label_index(g, rf->branch_labels[j]);
+
+			row[l / 64] |= 1ULL << (l % 64);
+		}
 	}
 	spread_labels(g);
+	for (i = 0; i < n; i++) {
+		const uint64_t *row = g->labelbits + i * g->label_words;
+		size_t w, c = 0;
+
+		for (w = 0; w < g->label_words; w++)
+			c += (size_t)__builtin_popcountll(row[w]);
+		g->revs[i].labelset = row;
+		g->revs[i].nlabels = c;
+	}
 	*out = g;
 	return 0;
 fail:
@@ -715,8 +735,8 @@ void graph_free(struct graph *g)
 		free(r->alldown);
 		free(r->next);
 		free(r->allnext);
-		free(r->labels);
 	}
+	free(g->labelbits);
 	free(g->revs);
 	free(g->labels);
 	free(g->heads);

@@ -12,6 +12,7 @@
  * each revision owns its struct revfile.
  */
 #include "revfile.h"
+#include <stdint.h>
 #include "strbuf.h"
 
 struct rev {
@@ -32,12 +33,13 @@ struct rev {
 	size_t nnext;
 	int *allnext;         /* children by down_revision or depends_on */
 	size_t nallnext;
-	int *labels;          /* indexes into graph->labels after spreading, sorted */
-	size_t nlabels;
+	const uint64_t *labelset; /* after spreading: bit i set = graph->labels[i] */
+	size_t nlabels;       /* bits set in labelset */
 };
 
 struct label {
 	const char *name;
+	size_t len;           /* strlen(name) */
 	int rev;              /* the revision that declares it */
 };
 
@@ -46,6 +48,8 @@ struct graph {
 	size_t nr;
 	struct label *labels; /* sorted by name */
 	size_t nlabels;
+	uint64_t *labelbits;  /* every revision's labelset, label_words each */
+	size_t label_words;
 	int *heads;           /* no down_revision children (Alembic "heads") */
 	size_t nheads;
 	int *real_heads;      /* no children at all (targets "heads") */
@@ -79,6 +83,13 @@ int graph_find(const struct graph *g, const char *id);
 int graph_find_label(const struct graph *g, const char *label);
 /* 1 if rev carries the label (after spreading). */
 int graph_rev_has_label(const struct graph *g, int rev, const char *label);
+/*
+ * The first label rev carries (after spreading) at or after index from
+ * of graph->labels, or -1: for (l = graph_rev_label_next(g, rev, 0);
+ * l >= 0; l = graph_rev_label_next(g, rev, l + 1)) visits them in name
+ * order.
+ */
+int graph_rev_label_next(const struct graph *g, int rev, int from);
 
 /* Alembic's per-revision predicates. */
 #define rev_is_head(r) ((r)->nnext == 0)

@@ -953,9 +953,28 @@ static int check_overlap(const struct graph *g, const struct revlist *t,
 			 struct strbuf *err)
 {
 	unsigned char *set = newset(g);
+	struct revlist below = REVLIST_INIT;
 	size_t i, j;
 	int ret = 0;
 
+	/*
+	 * One walk from every target's parents marks what lies strictly
+	 * below some target; only when a target is among them does the
+	 * walk per target below find which, for the message.
+	 */
+	for (i = 0; i < t->n; i++)
+		if (t->v[i] >= 0)
+			for (j = 0; j < g->revs[t->v[i]].nnormdown; j++)
+				revlist_add(&below, g->revs[t->v[i]].normdown[j]);
+	graph_ancestors(g, below.v, below.n, WALK_DEPS, set);
+	revlist_release(&below);
+	for (i = 0; i < t->n; i++)
+		if (t->v[i] >= 0 && set[t->v[i]])
+			break;
+	if (i == t->n) {
+		free(set);
+		return 0;
+	}
 	for (i = 0; i < t->n && !ret; i++) {
 		int first = 1;
 
@@ -1016,7 +1035,7 @@ static int collect_upgrade(const struct graph *g, const struct spec *upper,
 				goto cleanup;
 			}
 			free(branch);
-			branch = xstrdup(g->labels[g->revs[br].labels[0]].name);
+			branch = xstrdup(g->labels[graph_rev_label_next(g, br, 0)].name);
 		}
 		tmp.n = 0;
 		for (i = 0; i < targets->n; i++)
@@ -1155,16 +1174,6 @@ cleanup:
 }
 
 /*
- * topo_sort() below with every todo revision's ancestors computed once, as
- * bit rows over the todo revisions, instead of walked again at every
- * merge or dependency. The todo set of a plan is convex (a path between
- * two of its revisions stays inside it), so rows built from todo parents
- * only answer "is this todo revision an ancestor" exactly. Memory is
- * todo^2 bits, hence the limit.
- */
-#define TOPO_BITS_MAX 30000
-
-/*
  * Revisions a plan needs that the walk down from its heads never reached
  * (Alembic fails an assertion there): an error naming them.
  */
@@ -1182,127 +1191,201 @@ static int unordered(const struct graph *g, const unsigned char *todo,
 	return n ? -1 : 0;
 }
 
-/* Revisions ordered so that every normalised down revision comes first. */
-static int *deps_order(const struct graph *g)
-{
-	size_t n = g->nr ? g->nr : 1, i, k, head = 0, norder = 0;
-	int *order = xmalloc(n * sizeof(int)), *indeg = xcalloc(n, sizeof(int));
-	int *start = xcalloc(n + 1, sizeof(int)), *child, *fill = xcalloc(n, sizeof(int));
+/*
+ * topo_sort() in time close to linear in the todo set. Alembic keeps each
+ * current head's ancestors and asks, for the candidate, which heads come
+ * first among those above it. Here the heads carry keys in list order
+ * (a head that moves down keeps its key; heads added at the end get new,
+ * larger ones), and every todo revision left to print keeps the smallest
+ * key of the heads above it or on it (own[]). The candidate is below
+ * another head exactly when one of its children is left to print, and
+ * that head is the one with the smallest key among the children's. The
+ * printed revisions are closed upwards (nothing is printed before a todo
+ * revision above it), and keys only ever grow: a print or a head that
+ * leaves the list recomputes the parents and, if theirs grew, what lies
+ * below them.
+ *
+ * Todo revisions that no head reaches are left in todo, as Alembic leaves
+ * them, for unordered() to name.
+ */
+struct topo {
+	const struct graph *g;
+	int *start, *child; /* children of i: child[start[i] .. start[i + 1]) */
+	unsigned char *live; /* todo, below a head, not printed yet */
+	int *key;           /* key of the head on i, or INT_MAX */
+	int *own;           /* smallest key on or above i */
+	struct revlist work;
+};
 
-	/* children along normalised down edges, as a flat adjacency list */
+static int topo_own(const struct topo *t, int v)
+{
+	int m = t->key[v], k;
+
+	for (k = t->start[v]; k < t->start[v + 1]; k++)
+		if (t->live[t->child[k]] && t->own[t->child[k]] < m)
+			m = t->own[t->child[k]];
+	return m;
+}
+
+/* Recompute own[] of rev's parents and of whatever lies below a change. */
+static void topo_update(struct topo *t, int rev)
+{
+	const struct rev *r = &t->g->revs[rev];
+	size_t k;
+
+	for (k = 0; k < r->nnormdown; k++)
+		if (t->live[r->normdown[k]])
+			revlist_add(&t->work, r->normdown[k]);
+	while (t->work.n) {
+		int v = t->work.v[--t->work.n];
+		int m = topo_own(t, v);
+
+		if (m == t->own[v])
+			continue;
+		t->own[v] = m;
+		r = &t->g->revs[v];
+		for (k = 0; k < r->nnormdown; k++)
+			if (t->live[r->normdown[k]])
+				revlist_add(&t->work, r->normdown[k]);
+	}
+}
+
+static int topo_sort_keys(const struct graph *g, unsigned char *todo,
+			  struct revlist *cur, struct revlist *out,
+			  struct strbuf *err)
+{
+	size_t n = g->nr ? g->nr : 1, i, k, idx = 0, norder = 0, head = 0;
+	int *left = xcalloc(n, sizeof(int)); /* children left to print */
+	int *fill = xcalloc(n, sizeof(int)), *order = xmalloc(n * sizeof(int));
+	struct revlist keys = REVLIST_INIT; /* key of each current head */
+	struct topo t = { g, NULL, NULL, NULL, NULL, NULL, REVLIST_INIT };
+	int nextkey = 0;
+
+	t.live = xcalloc(n, 1);
+	t.key = xmalloc(n * sizeof(int));
+	t.own = xmalloc(n * sizeof(int));
+	for (i = 0; i < n; i++)
+		t.key[i] = t.own[i] = INT_MAX;
+	for (i = 0; i < cur->n; i++)
+		revlist_add(&t.work, cur->v[i]);
+	while (t.work.n) {
+		int v = t.work.v[--t.work.n];
+		const struct rev *r = &g->revs[v];
+
+		if (t.live[v] || !todo[v])
+			continue;
+		t.live[v] = 1;
+		for (k = 0; k < r->nnormdown; k++)
+			if (!t.live[r->normdown[k]])
+				revlist_add(&t.work, r->normdown[k]);
+	}
+	t.start = xcalloc(n + 1, sizeof(int));
 	for (i = 0; i < g->nr; i++)
-		for (k = 0; k < g->revs[i].nnormdown; k++)
-			start[g->revs[i].normdown[k] + 1]++;
-	for (i = 0; i < g->nr; i++)
-		start[i + 1] += start[i];
-	child = xmalloc(((size_t)start[g->nr] + 1) * sizeof(int));
+		if (t.live[i])
+			for (k = 0; k < g->revs[i].nnormdown; k++)
+				t.start[g->revs[i].normdown[k] + 1]++;
 	for (i = 0; i < g->nr; i++) {
-		indeg[i] = (int)g->revs[i].nnormdown;
+		left[i] = t.start[i + 1];
+		t.start[i + 1] += t.start[i];
+	}
+	t.child = xmalloc(((size_t)t.start[g->nr] + 1) * sizeof(int));
+	for (i = 0; i < g->nr; i++) {
+		if (!t.live[i])
+			continue;
 		for (k = 0; k < g->revs[i].nnormdown; k++) {
 			int p = g->revs[i].normdown[k];
 
-			child[start[p] + fill[p]++] = (int)i;
+			t.child[t.start[p] + fill[p]++] = (int)i;
 		}
 	}
-	for (i = 0; i < g->nr; i++)
-		if (!indeg[i])
-			order[norder++] = (int)i;
-	while (head < norder) {
-		int x = order[head++];
-
-		for (k = (size_t)start[x]; k < (size_t)start[x + 1]; k++)
-			if (--indeg[child[k]] == 0)
-				order[norder++] = child[k];
-	}
-	if (norder != g->nr)
-		BUG("dependency order of a graph with a cycle");
-	free(indeg);
-	free(start);
-	free(child);
-	free(fill);
-	return order;
-}
-
-static int topo_sort_bits(const struct graph *g, unsigned char *todo,
-			  struct revlist *cur, size_t ntodo, struct revlist *out,
-			  struct strbuf *err)
-{
-	int *slot = xmalloc((g->nr ? g->nr : 1) * sizeof(int)), *order = deps_order(g);
-	size_t words = (ntodo + 63) / 64, i, k, n = 0, idx = 0;
-	uint64_t *bits = xcalloc((ntodo ? ntodo : 1) * (words ? words : 1), sizeof(uint64_t));
-	size_t *row;    /* for each current head: its todo index */
-	size_t nrow = 0, rowalloc = 0;
-
-	for (i = 0; i < g->nr; i++)
-		slot[i] = todo[i] ? (int)n++ : -1;
-	for (i = 0; i < g->nr; i++) {
-		int x = order[i];
-		const struct rev *r = &g->revs[x];
-		uint64_t *dst;
-
-		if (slot[x] < 0)
-			continue;
-		dst = bits + (size_t)slot[x] * words;
-		dst[slot[x] / 64] |= 1ULL << (slot[x] % 64);
-		for (k = 0; k < r->nnormdown; k++) {
-			int p = r->normdown[k];
-			const uint64_t *src;
-			size_t w;
-
-			if (slot[p] < 0)
-				continue;
-			src = bits + (size_t)slot[p] * words;
-			for (w = 0; w < words; w++)
-				dst[w] |= src[w];
-		}
-	}
-	row = NULL;
 	for (i = 0; i < cur->n; i++) {
-		ALLOC_GROW(row, nrow + 1, rowalloc);
-		row[nrow++] = (size_t)slot[cur->v[i]];
+		t.key[cur->v[i]] = nextkey;
+		revlist_add(&keys, nextkey++);
 	}
-#define IS_ANC(h, c) (bits[(h) * words + (size_t)slot[c] / 64] & (1ULL << (slot[c] % 64)))
+	/* own[] from the top down: children before parents */
+	for (i = 0; i < g->nr; i++) {
+		fill[i] = left[i];
+		if (t.live[i] && !fill[i])
+			order[norder++] = (int)i;
+	}
+	while (head < norder) {
+		int v = order[head++];
+		const struct rev *r = &g->revs[v];
+
+		t.own[v] = topo_own(&t, v);
+		for (k = 0; k < r->nnormdown; k++)
+			if (t.live[r->normdown[k]] && !--fill[r->normdown[k]])
+				order[norder++] = r->normdown[k];
+	}
+
 	while (cur->n) {
 		int cand = cur->v[idx];
 		const struct rev *r;
-		struct revlist add = REVLIST_INIT;
+		size_t nadd = 0, lo, hi;
+		int m = INT_MAX;
 
-		for (k = 0; k < nrow; k++)
-			if (k != idx && IS_ANC(row[k], cand))
-				break;
-		if (k < nrow) {
-			idx = k;
+		if (left[cand]) {
+			/* the first head above: the smallest key among the children */
+			for (k = (size_t)t.start[cand]; k < (size_t)t.start[cand + 1]; k++)
+				if (t.live[t.child[k]] && t.own[t.child[k]] < m)
+					m = t.own[t.child[k]];
+			lo = 0;
+			hi = keys.n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (keys.v[mid] < m)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == keys.n || keys.v[lo] != m || lo == idx)
+				BUG("a revision left to print below no other head");
+			idx = lo;
 			continue;
 		}
-		if (todo[cand]) {
-			revlist_add(out, cand);
-			todo[cand] = 0;
-		}
+		revlist_add(out, cand);
+		todo[cand] = 0;
+		t.live[cand] = 0;
 		r = &g->revs[cand];
 		for (k = 0; k < r->nnormdown; k++)
-			if (todo[r->normdown[k]] && !revlist_has(cur, r->normdown[k]))
-				revlist_add(&add, r->normdown[k]);
-		if (!add.n) {
-			revlist_remove_at(cur, idx);
-			memmove(row + idx, row + idx + 1, (nrow - idx - 1) * sizeof(*row));
-			nrow--;
-			idx = idx ? idx - 1 : 0;
-		} else {
-			cur->v[idx] = add.v[0];
-			row[idx] = (size_t)slot[add.v[0]];
-			for (k = 1; k < add.n; k++) {
-				revlist_add(cur, add.v[k]);
-				ALLOC_GROW(row, nrow + 1, rowalloc);
-				row[nrow++] = (size_t)slot[add.v[k]];
+			left[r->normdown[k]]--;
+		for (k = 0; k < r->nnormdown; k++) {
+			int p = r->normdown[k];
+
+			if (!todo[p] || t.key[p] != INT_MAX)
+				continue;
+			if (!nadd++) {
+				cur->v[idx] = p;
+				t.key[p] = t.key[cand];
+			} else {
+				revlist_add(cur, p);
+				t.key[p] = nextkey;
+				revlist_add(&keys, nextkey++);
 			}
 		}
-		revlist_release(&add);
+		t.key[cand] = INT_MAX;
+		if (!nadd) {
+			memmove(cur->v + idx, cur->v + idx + 1,
+				(cur->n - idx - 1) * sizeof(*cur->v));
+			memmove(keys.v + idx, keys.v + idx + 1,
+				(keys.n - idx - 1) * sizeof(*keys.v));
+			cur->n--;
+			keys.n--;
+			idx = idx ? idx - 1 : 0;
+		}
+		topo_update(&t, cand);
 	}
-#undef IS_ANC
-	free(row);
-	free(bits);
+	free(t.start);
+	free(t.child);
+	free(t.live);
+	free(t.key);
+	free(t.own);
+	revlist_release(&t.work);
+	revlist_release(&keys);
+	free(left);
+	free(fill);
 	free(order);
-	free(slot);
 	return unordered(g, todo, err);
 }
 
@@ -1316,83 +1399,21 @@ static int topo_sort(const struct graph *g, unsigned char *todo,
 		     struct strbuf *err)
 {
 	struct revlist cur = REVLIST_INIT;
-	unsigned char **anc = NULL;
-	size_t nanc = 0, ancalloc = 0, i, idx = 0, left = 0;
+	unsigned char *ishead = newset(g);
+	size_t i;
+	int ret;
 
-	for (i = 0; i < g->nr; i++)
-		left += todo[i] != 0;
 	/* heads that are in todo, unique, in map (id) order */
-	for (i = 0; i < g->nr; i++) {
-		size_t k;
-
-		if (!todo[i])
-			continue;
-		for (k = 0; k < heads->n; k++) {
-			if (heads->v[k] == (int)i) {
-				revlist_add(&cur, (int)i);
-				break;
-			}
-		}
-	}
-	if (left <= TOPO_BITS_MAX) {
-		int ret = topo_sort_bits(g, todo, &cur, left, out, err);
-
-		revlist_release(&cur);
-		return ret;
-	}
-	for (i = 0; i < cur.n; i++) {
-		ALLOC_GROW(anc, nanc + 1, ancalloc);
-		anc[nanc] = newset(g);
-		graph_ancestors(g, &cur.v[i], 1, WALK_DEPS, anc[nanc]);
-		nanc++;
-	}
-	while (cur.n) {
-		int cand = cur.v[idx];
-		size_t k;
-		const struct rev *r;
-		struct revlist add = REVLIST_INIT;
-
-		for (k = 0; k < nanc; k++)
-			if (k != idx && anc[k][cand])
-				break;
-		if (k < nanc) {
-			idx = k;
-			continue;
-		}
-		if (todo[cand]) {
-			revlist_add(out, cand);
-			todo[cand] = 0;
-			left--;
-		}
-		r = &g->revs[cand];
-		for (k = 0; k < r->nnormdown; k++)
-			if (todo[r->normdown[k]] && !revlist_has(&cur, r->normdown[k]))
-				revlist_add(&add, r->normdown[k]);
-		if (!add.n) {
-			revlist_remove_at(&cur, idx);
-			free(anc[idx]);
-			memmove(anc + idx, anc + idx + 1, (nanc - idx - 1) * sizeof(*anc));
-			nanc--;
-			idx = idx ? idx - 1 : 0;
-		} else {
-			cur.v[idx] = add.v[0];
-			memset(anc[idx], 0, g->nr);
-			graph_ancestors(g, &add.v[0], 1, WALK_DEPS, anc[idx]);
-			for (k = 1; k < add.n; k++) {
-				revlist_add(&cur, add.v[k]);
-				ALLOC_GROW(anc, nanc + 1, ancalloc);
-				anc[nanc] = newset(g);
-				graph_ancestors(g, &add.v[k], 1, WALK_DEPS, anc[nanc]);
-				nanc++;
-			}
-		}
-		revlist_release(&add);
-	}
-	for (i = 0; i < nanc; i++)
-		free(anc[i]);
-	free(anc);
+	for (i = 0; i < heads->n; i++)
+		if (heads->v[i] >= 0)
+			ishead[heads->v[i]] = 1;
+	for (i = 0; i < g->nr; i++)
+		if (todo[i] && ishead[i])
+			revlist_add(&cur, (int)i);
+	free(ishead);
+	ret = topo_sort_keys(g, todo, &cur, out, err);
 	revlist_release(&cur);
-	return unordered(g, todo, err);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */

@@ -38,6 +38,16 @@ test_expect_success 'a corrupt cache is ignored and rewritten' '
 	git dbmig heads >out2 && cmp out out2
 '
 
+test_expect_success 'a cache whose entries still parse but were altered is ignored' '
+	git dbmig heads >/dev/null &&
+	f=$(cachefile) &&
+	# the ids inside the cached headers, not the paths (aaaa2_rev.sql)
+	sed "s/aaaa2\([^_]\)/aaaa9\1/g" "$f" >"$f.t" && ! cmp -s "$f" "$f.t" &&
+	mv "$f.t" "$f" &&
+	git dbmig heads >out && grep -q "^aaaa2 (A) (head)$" out &&
+	! grep -q aaaa9 out
+'
+
 test_expect_success 'a truncated or empty cache is ignored' '
 	f=$(cachefile) &&
 	head -c 30 "$f" >"$f.t" && mv "$f.t" "$f" &&

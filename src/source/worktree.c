@@ -149,7 +149,8 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 	struct dirent *de;
 	char **names = NULL;
 	unsigned char *types = NULL;
-	size_t n = 0, alloc = 0, talloc = 0, i;
+	size_t n = 0, alloc = 0, talloc = 0, i, dirlen;
+	struct strbuf path = STRBUF_INIT;
 	int ret = -1;
 
 	if (depth > 40) {
@@ -169,32 +170,37 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 		names[n] = xstrdup(de->d_name);
 		types[n++] = de->d_type;
 	}
-	closedir(d);
 	sort_names(names, types, n);
+	strbuf_addstr(&path, dir);
+	strbuf_addch(&path, '/');
+	dirlen = path.len;
 	for (i = 0; i < n; i++) {
-		struct strbuf path = STRBUF_INIT;
 		int is_dir = types[i] == DT_DIR, is_reg = types[i] == DT_REG;
 		struct stat st;
 
-		strbuf_addf(&path, "%s/%s", dir, names[i]);
+		strbuf_setlen(&path, dirlen);
+		strbuf_addstr(&path, names[i]);
+		/*
+		 * A plain file relative to the open folder: the kernel then
+		 * walks one name, not the whole path. A symbolic link by its
+		 * whole path, whose resolution counts every link on the way
+		 * (ELOOP for a loop).
+		 */
 		if (cache || types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
-			if (stat(path.buf, &st)) {
+			if (types[i] == DT_REG ? fstatat(dirfd(d), names[i], &st, 0)
+					       : stat(path.buf, &st)) {
 				if (errno == ELOOP) {
 					strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
-					strbuf_release(&path);
 					goto cleanup;
 				}
-				strbuf_release(&path);
 				continue;
 			}
 			is_dir = S_ISDIR(st.st_mode);
 			is_reg = S_ISREG(st.st_mode);
 		}
 		if (is_dir) {
-			if (recursive && read_dir(s, path.buf, recursive, depth + 1, cache, err)) {
-				strbuf_release(&path);
+			if (recursive && read_dir(s, path.buf, recursive, depth + 1, cache, err))
 				goto cleanup;
-			}
 		} else if (is_reg && source_is_revision_name(names[i])) {
 			char *buf;
 			size_t len;
@@ -209,22 +215,21 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 				f->path = xstrdup(path.buf);
 				f->rf = rf;
 				f->st = st;
-				strbuf_release(&path);
 				continue;
 			}
 			if (read_whole(path.buf, &buf, &len)) {
 				strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
-				strbuf_release(&path);
 				goto cleanup;
 			}
 			source_add(s, path.buf, buf, len);
 			if (cache)
 				s->files[s->nfiles - 1].st = st;
 		}
-		strbuf_release(&path);
 	}
 	ret = 0;
 cleanup:
+	closedir(d);
+	strbuf_release(&path);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -29,14 +29,44 @@ class Results:
     def failed(self, key):
         return os.path.exists(os.path.join(self.path, key + ".failed"))
 
-    def time(self, key):
-        """(mean, stddev) in seconds, or None."""
+    def result(self, key):
+        """hyperfine's result for KEY, or None (missing, failed, cut short)."""
         p = os.path.join(self.path, key + ".json")
         if self.failed(key) or not os.path.exists(p):
             return None
-        with open(p) as f:
-            r = json.load(f)["results"][0]
+        try:
+            with open(p) as f:
+                return json.load(f)["results"][0]
+        except (ValueError, KeyError, IndexError):
+            return None
+
+    def time(self, key):
+        """(mean, stddev) in seconds, or None."""
+        r = self.result(key)
+        if r is None:
+            return None
         return r["mean"], r.get("stddev") or 0.0
+
+    def cpu(self, key):
+        """Mean user + system CPU seconds, or None."""
+        r = self.result(key)
+        if r is None or "user" not in r or "system" not in r:
+            return None
+        return r["user"] + r["system"]
+
+    def fmt_cpu(self, key):
+        c = self.cpu(key)
+        if c is None:
+            return "-"
+        m = c * 1000
+        return "%.*f ms" % (2 if m < 10 else 1 if m < 1000 else 0, m)
+
+    def cpu_ratio(self, num, den):
+        a, b = self.cpu(num), self.cpu(den)
+        if not a or not b:
+            return "-"
+        r = a / b
+        return "%.*fx" % (2 if r < 10 else 1 if r < 100 else 0, r)
 
     def rss(self, key):
         """Peak RSS in kB, or None."""
@@ -114,6 +144,56 @@ def size_table(res, n, out):
     out.append("check: %s" % res.meta.get("heads" + n, "?"))
 
 
+def scale_table(res, out):
+    sizes = res.meta.get("scale_sizes", "").split()
+    if not sizes:
+        return
+    cmds = res.meta.get("scale_cmds", "").split()
+    out.append("")
+    out.append("== scale: gen_graph.py --seed 1, modules sqrt(revisions) up to 200; "
+               "git-dbmig warm (%s runs), Alembic one run ==" % res.meta.get("scale_runs", "?"))
+    out.append("(wall: hyperfine mean ± σ; cpu: mean user + system, steadier on a "
+               "shared machine; ratios Alembic / git-dbmig)")
+    for n in sizes:
+        p = "s%s." % n
+        out.append("")
+        out.append("-- %s revisions, %s modules --" % (n, res.meta.get("smodules" + n, "?")))
+        row = "%-19s %-19s %10s %9s | %-16s %10s %9s | %7s %7s %7s"
+        out.append(row % ("", "git-dbmig wall", "cpu", "peak RSS", "Alembic wall",
+                          "cpu", "peak RSS", "wall", "cpu", "RSS"))
+        for c in ["heads.cold"] + cmds:
+            d, a = p + "dbmig." + c, p + "alembic." + c
+            out.append(row % (c.replace(":", " "), res.fmt_time(d), res.fmt_cpu(d),
+                              res.fmt_rss(d), res.fmt_time(a), res.fmt_cpu(a),
+                              res.fmt_rss(a), res.ratio(a, d), res.cpu_ratio(a, d),
+                              res.ratio(a, d, True)))
+        out.append("%-19s %-19s %10s   first run / floor: wall %s, cpu %s (aim <= 1.5x)" % (
+            "floor: read files", res.fmt_time(p + "readfiles"),
+            res.fmt_cpu(p + "readfiles"),
+            res.ratio(p + "dbmig.heads.cold", p + "readfiles"),
+            res.cpu_ratio(p + "dbmig.heads.cold", p + "readfiles")))
+    if "10000" in sizes and "100000" in sizes:
+        out.append("")
+        out.append("-- git-dbmig growth, 10,000 -> 100,000 revisions (aim: time <= 11x; "
+                   "peak RSS linear, <= 1/4 of Alembic's) --")
+        row = "%-19s %9s %9s %9s   %s"
+        out.append(row % ("", "wall", "cpu", "peak RSS", "Alembic at 100,000"))
+        for c in ["heads.cold"] + cmds:
+            d10, d100 = "s10000.dbmig." + c, "s100000.dbmig." + c
+            a100 = "s100000.alembic." + c
+            alt = res.fmt_time(a100)
+            if alt != "-":
+                alt = "%s, %s" % (alt, res.fmt_rss(a100))
+            elif res.time("s10000.alembic." + c):
+                alt = "left out (minutes)"
+            out.append(row % (c.replace(":", " "), res.ratio(d100, d10),
+                              res.cpu_ratio(d100, d10), res.ratio(d100, d10, True), alt))
+    notes = [c for c in cmds if not res.time("s%s.alembic.%s" % (sizes[0], c))]
+    if notes:
+        out.append("no Alembic counterpart run: %s" % ", ".join(
+            c.replace(":", " ") for c in notes))
+
+
 def upgrade_table(res, out):
     chain = res.meta.get("chain", "?")
     out.append("")
@@ -175,7 +255,9 @@ def main(argv):
                        res.fmt_rss(b + ".alembic.heads"),
                        res.fmt_rss(a + ".dbmig.heads"),
                        res.fmt_rss(b + ".dbmig.heads")))
-    upgrade_table(res, out)
+    scale_table(res, out)
+    if m.get("chain") and (res.time("up.dbmig") or res.failed("up.dbmig")):
+        upgrade_table(res, out)
     print("\n".join(out))
     failed = [f[:-len(".failed")] for f in sorted(os.listdir(argv[0]))
               if f.endswith(".failed")]

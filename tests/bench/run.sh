@@ -38,13 +38,15 @@ set -eu
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH=$ROOT/tests/bench
-DBMIG=$ROOT/git-dbmig
+DBMIG=${BENCH_DBMIG:-$ROOT/git-dbmig}
 PY=/usr/bin/python3
 RUNS=${BENCH_RUNS:-10}
 SLOW=${BENCH_SLOW_RUNS:-5}
 CHAIN=${BENCH_CHAIN:-1000}
 SIZES="1000 10000"
 test -n "${BENCH_QUICK:-}" && SIZES=1000
+# BENCH_ONLY_SCALE=1: only the scale table below
+test -z "${BENCH_ONLY_SCALE:-}" || SIZES=
 
 export LC_ALL=C TZ=UTC
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com
@@ -107,6 +109,8 @@ bench () {
 	say "$key: $cmd"
 	set -- -N --runs "$runs" --warmup "$warm" --style basic \
 		--export-json "$R/$key.json"
+	# the scale table's commands may fail on purpose (check)
+	test -z "${ign:-}" || set -- "$@" -i
 	if test -n "$prep"; then
 		printf '%s\n' "$prep" >"$W/prepare-$key.sh"
 		set -- "$@" --prepare "sh '$W/prepare-$key.sh'"
@@ -124,7 +128,7 @@ rss () {
 	key=$1 dir=$2 prep=$3 cmd=$4
 	test -z "$prep" || sh -c "$prep"
 	(cd "$dir" && eval "/usr/bin/time -f %M -o '$R/$key.rss' $cmd" \
-		>/dev/null 2>&1) || rm -f "$R/$key.rss"
+		>/dev/null 2>&1) || test -n "${ign:-}" || rm -f "$R/$key.rss"
 }
 
 # both KEY RUNS WARMUP DIR PREPARE COMMAND: bench, then rss.
@@ -225,6 +229,85 @@ for n in $SIZES; do
 	fi
 	rm -rf "$C" "$G" "$A" "$P"
 done
+
+# The scale table: 1,000, 10,000 and 100,000 revisions (BENCH_SCALE_SIZES;
+# only 1,000 with BENCH_QUICK=1; BENCH_SCALE=0 leaves it out), each
+# read-only command and the planning of "upgrade heads" run by git-dbmig
+# (warm cache; BENCH_SCALE_RUNS runs, default 3) and by Alembic beside it
+# (one run: at 100,000 revisions a single "heads" takes minutes), with
+# the peak RSS of one run each. Modules: sqrt(revisions), at most 200.
+# Alembic runs expected to take more than a few minutes are left out
+# (BENCH_ALEMBIC_MAX, default 10000 revisions, bounds all but "heads";
+# BENCH_ALEMBIC_HEADS_MAX, default 100000, bounds "heads").
+# "check --staged" is timed twice: with the staged tree of the last
+# passing run, and after "git add" of one changed revision file.
+scale_cmds="heads branches history history:-v show current graph check check:--staged check:--staged:one heads:--at upgrade:--plan upgrade:--sql"
+SCALE_SIZES=${BENCH_SCALE_SIZES:-1000 10000 100000}
+test -n "${BENCH_QUICK:-}" && SCALE_SIZES=1000
+test "${BENCH_SCALE:-1}" = 0 && SCALE_SIZES=
+SRUNS=${BENCH_SCALE_RUNS:-3}
+AMAX=${BENCH_ALEMBIC_MAX:-10000}
+AHEADS=${BENCH_ALEMBIC_HEADS_MAX:-100000}
+meta scale_sizes "$SCALE_SIZES"
+meta scale_cmds "$scale_cmds"
+meta scale_runs "$SRUNS"
+meta alembic_max "$AMAX"
+ign=1
+for n in $SCALE_SIZES; do
+	k=$($PY -c "import math; print(min(200, max(10, round(math.sqrt($n)))))")
+	P=$W/scale$n A=$W/scale-a$n
+	meta "smodules$n" "$k"
+	say "scale: $n revisions, $k modules"
+	$PY "$ROOT/tests/gen_graph.py" --revs "$n" --seed 1 --out "$P" \
+		--modules "$k" >/dev/null
+	$PY "$ROOT/tests/alembic_mirror.py" "$P" "$A" >/dev/null
+	(cd "$P" && git init -q . && git config gc.auto 0 &&
+		git add -A && git commit -q -m graph && git gc -q)
+	db=$P/scale.db
+	(cd "$P" && "$DBMIG" -q --url "sqlite:///$db" stamp heads) >/dev/null 2>&1 ||
+		say "scale: stamp heads failed"
+	head1=$(cd "$P" && "$DBMIG" heads 2>/dev/null | head -n 1 | cut -d' ' -f1)
+	# the first run: no cache anywhere (one run; it writes the cache)
+	rm -rf "$XDG_CACHE_HOME"
+	bench "s$n.dbmig.heads.cold" 1 0 "$P" "rm -rf '$XDG_CACHE_HOME'" "'$DBMIG' heads"
+	rss "s$n.dbmig.heads.cold" "$P" "rm -rf '$XDG_CACHE_HOME'" "'$DBMIG' heads"
+	bench "s$n.readfiles" "$SRUNS" 1 "$P" "" "'$READFILES' migrations/versions"
+	one=$(ls "$P/migrations/versions" | sort | tail -n 1)
+	for c in $scale_cmds; do
+		args=$(printf '%s' "$c" | tr : ' ')
+		dargs=$args aargs=$args prep=
+		case $c in
+		show) dargs="show $head1" aargs="show $head1" ;;
+		current) dargs="--url sqlite:///$db current"
+			aargs="current" ;;
+		graph|check|check:--staged) aargs= ;;
+		check:--staged:one)
+			dargs="check --staged" aargs=
+			# one revision file changed and staged; the tree before it
+			# has just passed, so only the one file is new
+			prep="cd '$P' && git reset -q && '$DBMIG' check --staged >/dev/null 2>&1; printf '\n' >>'migrations/versions/$one' && git add 'migrations/versions/$one'" ;;
+		heads:--at) dargs="--at HEAD heads" aargs= ;;
+		upgrade:--plan) dargs="--url sqlite:///$P/empty.db upgrade --plan heads"
+			aargs= prep="rm -f '$P/empty.db'" ;;
+		upgrade:--sql) dargs="upgrade --sql heads" aargs="upgrade --sql heads" ;;
+		esac
+		bench "s$n.dbmig.$c" "$SRUNS" 1 "$P" "$prep" "'$DBMIG' $dargs"
+		rss "s$n.dbmig.$c" "$P" "$prep" "'$DBMIG' $dargs"
+		if test -n "$aargs" && { test "$n" -le "$AMAX" ||
+			{ test "$c" = heads && test "$n" -le "$AHEADS"; }; }; then
+			aprep=
+			test "$c" = current && aprep="true"
+			bench "s$n.alembic.$c" 1 0 "$A" "$aprep" \
+				"env SQLALCHEMY_URL=sqlite:///$db $PY -m alembic -c alembic.ini $aargs"
+			rss "s$n.alembic.$c" "$A" "$aprep" \
+				"env SQLALCHEMY_URL=sqlite:///$db $PY -m alembic -c alembic.ini $aargs"
+		fi
+		(cd "$P" && git checkout -q -- . && git reset -q) 2>/dev/null || :
+	done
+	rm -rf "$P" "$A"
+done
+ign=
+test -z "${BENCH_ONLY_SCALE:-}" || { $PY "$BENCH/report.py" "$R"; exit; }
 
 say "upgrade: chain of $CHAIN revisions"
 U=$W/up

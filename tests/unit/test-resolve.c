@@ -415,6 +415,12 @@ struct plan_case {
 };
 
 static const struct plan_case plan_cases[] = {
+	{ { "rows where one is below another overlap", "a1; a2 <a1; a3 <a2; b1 <a1" },
+	  "a1 a3", "upgrade heads",
+	  NULL, NULL, NULL, "Requested revision a3 overlaps with other requested revisions a1", 0 },
+	{ { "rows on separate branches do not overlap", "a1; a2 <a1; a3 <a2; b1 <a1" },
+	  "a2 b1", "upgrade heads",
+	  "+a3", "a3 b1", "upd:a2>a3", NULL, 0 },
 	{ { "1: depends_on collapses rows", SEED },
 	  "init_core_popdata init_mod1_popdata", "upgrade CORE@head",
 	  "+init_core_version0 +core_rev1 +core_rev2 +core_rev3",
@@ -1188,6 +1194,151 @@ static void test_current(void **state)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * Alembic's _topological_sort() as Alembic writes it, one ancestor set
+ * per current head, for test_topo_random() to hold the resolver's
+ * faster walk against: todo is every revision, the heads are the real
+ * heads in map order.
+ */
+static void reference_topo(const struct graph *g, struct revlist *out)
+{
+	unsigned char *todo = malloc(g->nr), **anc = NULL;
+	int *cur = NULL;
+	size_t ncur = 0, idx = 0, i, k;
+
+	memset(todo, 1, g->nr);
+	anc = calloc(g->nr, sizeof(*anc));
+	cur = calloc(g->nr, sizeof(*cur));
+	for (i = 0; i < g->nr; i++) {
+		if (!rev_is_real_head(&g->revs[i]))
+			continue;
+		anc[ncur] = calloc(g->nr, 1);
+		{
+			int h = (int)i;
+
+			graph_ancestors(g, &h, 1, WALK_DEPS, anc[ncur]);
+		}
+		cur[ncur++] = (int)i;
+	}
+	while (ncur) {
+		int cand = cur[idx], added = 0;
+		const struct rev *r = &g->revs[cand];
+
+		for (k = 0; k < ncur; k++)
+			if (k != idx && anc[k][cand])
+				break;
+		if (k < ncur) {
+			idx = k;
+			continue;
+		}
+		if (todo[cand]) {
+			revlist_add(out, cand);
+			todo[cand] = 0;
+		}
+		for (k = 0; k < r->nnormdown; k++) {
+			int p = r->normdown[k];
+			size_t j;
+
+			for (j = 0; j < ncur && cur[j] != p; j++)
+				;
+			if (!todo[p] || j < ncur)
+				continue;
+			if (!added++) {
+				cur[idx] = p;
+				memset(anc[idx], 0, g->nr);
+				graph_ancestors(g, &p, 1, WALK_DEPS, anc[idx]);
+			} else {
+				anc[ncur] = calloc(g->nr, 1);
+				graph_ancestors(g, &p, 1, WALK_DEPS, anc[ncur]);
+				cur[ncur++] = p;
+			}
+		}
+		if (!added) {
+			free(anc[idx]);
+			memmove(anc + idx, anc + idx + 1, (ncur - idx - 1) * sizeof(*anc));
+			memmove(cur + idx, cur + idx + 1, (ncur - idx - 1) * sizeof(*cur));
+			ncur--;
+			idx = idx ? idx - 1 : 0;
+		}
+	}
+	free(todo);
+	free(anc);
+	free(cur);
+}
+
+/* A random valid graph of n revisions: lines, branch points, merges, deps. */
+static void random_graph(struct strbuf *text, unsigned *seed, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int down[3], ndown = 0, j, k;
+
+		*seed = *seed * 1103515245u + 12345u;
+		strbuf_addf(text, "%sr%03d", i ? "; " : "", i);
+		if (i && (*seed >> 16) % 10) {
+			int want = (*seed >> 8) % 5 ? 1 : 2 + (int)((*seed >> 4) % 2);
+
+			for (j = 0; j < want && j < i; j++) {
+				int p;
+
+				*seed = *seed * 1103515245u + 12345u;
+				p = (*seed >> 16) % 3 ? i - 1 - (int)((*seed >> 8) % (i < 6 ? i : 6))
+						     : (int)((*seed >> 8) % i);
+				for (k = 0; k < ndown && down[k] != p; k++)
+					;
+				if (k == ndown)
+					down[ndown++] = p;
+			}
+			for (j = 0; j < ndown; j++)
+				strbuf_addf(text, "%sr%03d", j ? "," : " <", down[j]);
+		}
+		*seed = *seed * 1103515245u + 12345u;
+		if (i > 1 && (*seed >> 16) % 6 == 0) {
+			int d = (int)((*seed >> 4) % i);
+
+			for (k = 0; k < ndown && down[k] != d; k++)
+				;
+			if (k == ndown)
+				strbuf_addf(text, " ^r%03d", d);
+		}
+	}
+}
+
+static void test_topo_random(void **state)
+{
+	unsigned seed = 14;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+		struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+		struct revlist ref = REVLIST_INIT, order = REVLIST_INIT;
+		struct spec base = { "base", NULL, 0 }, head = { "heads", NULL, 0 };
+		struct graph *g = NULL;
+
+		random_graph(&text, &seed, 2 + round % 120);
+		if (build_graph(&g, text.buf, &err))
+			fail_msg("cannot build %s: %s", text.buf, err.buf);
+		reference_topo(g, &ref);
+		if (resolve_history(&order, g, &base, &head, &err))
+			fail_msg("history of %s: %s", text.buf, err.buf);
+		format_revs(&want, g, ref.v, ref.n);
+		format_revs(&got, g, order.v, order.n);
+		if (strcmp(want.buf, got.buf))
+			fail_msg("graph %s:\nAlembic's walk: %s\nresolver:       %s",
+				 text.buf, want.buf, got.buf);
+		graph_free(g);
+		revlist_release(&ref);
+		revlist_release(&order);
+		strbuf_release(&text);
+		strbuf_release(&err);
+		strbuf_release(&want);
+		strbuf_release(&got);
+	}
+}
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct row seed_row = { "seed", SEED };
@@ -1201,6 +1352,7 @@ int main(void)
 		{ "21: physical row order", test_row_order },
 		{ "unknown version row", test_unknown_row },
 		{ "current rows as a string", test_current_as_string },
+		{ "topological order of random graphs, as Alembic walks", test_topo_random },
 	};
 	size_t n = N(fixed) + N(ident_cases) + N(plan_cases) + N(current_cases);
 	struct CMUnitTest *tests = calloc(n, sizeof(*tests));
