@@ -416,17 +416,15 @@ static int *lane_labels(const struct graph *g)
 {
 	int *topo = graph_topo_order(g), *pos = xcalloc(g->nr ? g->nr : 1, sizeof(int));
 	int *lane = xmalloc((g->nr ? g->nr : 1) * sizeof(int));
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < g->nr; i++)
 		pos[topo[i]] = (int)i;
 	for (i = 0; i < g->nr; i++) {
-		const struct rev *r = &g->revs[i];
+		int l;
 
 		lane[i] = -1;
-		for (k = 0; k < r->nlabels; k++) {
-			int l = r->labels[k];
-
+		for (l = graph_rev_label_next(g, (int)i, 0); l >= 0; l = graph_rev_label_next(g, (int)i, l + 1)) {
 			if (lane[i] < 0 || pos[g->labels[l].rev] > pos[g->labels[lane[i]].rev])
 				lane[i] = l;
 		}

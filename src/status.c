@@ -173,22 +173,10 @@ static void index_log(const struct status_logrow **byrev,
 	free(sorted);
 }
 
-/* Whether r carries label l (an index into g->labels); r->labels is sorted. */
+/* Whether r carries label l (an index into g->labels): its label bit row. */
 static int has_label(const struct rev *r, int l)
 {
-	size_t lo = 0, hi = r->nlabels;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (r->labels[mid] == l)
-			return 1;
-		if (r->labels[mid] < l)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	return r->labelset && ((r->labelset[l / 64] >> (l % 64)) & 1);
 }
 
 /*
@@ -199,15 +187,16 @@ static int has_label(const struct rev *r, int l)
 static void label_heads(struct revlist *heads, const struct graph *g,
 			const unsigned char *only)
 {
-	size_t i, j, k;
+	size_t i, k;
+	int l;
 
 	for (i = 0; i < g->nr; i++) {
 		const struct rev *r = &g->revs[i];
 
 		if (only && !only[i])
 			continue;
-		for (j = 0; j < r->nlabels; j++) {
-			int l = r->labels[j], child = 0;
+		for (l = graph_rev_label_next(g, (int)i, 0); l >= 0; l = graph_rev_label_next(g, (int)i, l + 1)) {
+			int child = 0;
 
 			for (k = 0; k < r->nnext && !child; k++)
 				child = (!only || only[r->next[k]]) &&
