@@ -774,7 +774,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		}
 		if (!fail && !in_tx && transactional) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
-				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
+				strbuf_addf(err, "cannot begin the transaction of %s: %s", line.buf, e.buf);
 				fail = 1;
 			} else {
 				in_tx = 2;
@@ -794,7 +794,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		}
 		if (!fail && !transactional) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
-				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
+				strbuf_addf(err, "cannot begin the transaction of %s: %s", line.buf, e.buf);
 				fail = 1;
 			} else {
 				in_tx = 2;
@@ -807,7 +807,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		now_iso(finished, sizeof(finished), &t1);
 		if (!fail && r && write_log(db, p, r, s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    started, finished, elapsed_ms(&t0, &t1), &e)) {
-			strbuf_addf(err, "cannot write dbmig_log: %s", e.buf);
+			strbuf_addf(err, "cannot write dbmig_log after %s: %s", line.buf, e.buf);
 			fail = 1;
 		}
 		if (!fail && pause)
@@ -824,16 +824,21 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
 				fail = 1;
+			} else if (rc == DB_ERR_LOST_COMMITTED) {
+				/* it is done, but this run cannot go on without its connection */
+				strbuf_addf(err, "%s: %s", line.buf, e.buf);
+				in_tx = 0;
+				fail = 2;
 			} else if (rc) {
 				strbuf_addf(err, "cannot commit %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = rc == DB_ERR_UNKNOWN ? 3 : 1;
 			} else {
 				in_tx = 0;
 			}
 		}
 		if (!fail && !in_tx && o->one_transaction && i + 1 < plan.n) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
-				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
+				strbuf_addf(err, "cannot begin a transaction after %s: %s", line.buf, e.buf);
 				fail = 1;
 			} else {
 				in_tx = 1;
@@ -850,7 +855,12 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_release(&ignore);
 				in_tx = 0;
 			}
-			if (!r || r->rf->transactional)
+			if (fail == 3)
+				strbuf_addstr(err, " (the revisions before this one are committed; a rerun finds out about this one from the version table)");
+			else if (fail == 2)
+				strbuf_addf(err, " (the database is left at this revision, %s; the rest of the plan was not run)",
+					    o->one_transaction ? "with the run's earlier steps" : "which committed");
+			else if (!r || r->rf->transactional)
 				strbuf_addstr(err, o->one_transaction ?
 					      " (the whole run was rolled back)" :
 					      " (the database is left at the last revision that succeeded)");
@@ -860,9 +870,19 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		}
 	}
 	if (in_tx) {
-		if (db->ops->exec(db, "COMMIT", err))
-			goto cleanup;
+		struct db_error_pos pos = { 0, "" };
+		struct strbuf e = STRBUF_INIT;
+		int rc = db_commit(db, &pos, &e);
+
 		in_tx = 0;
+		if (rc == DB_ERR_LOST_COMMITTED) {
+			warning("%s", e.buf);
+		} else if (rc) {
+			strbuf_addf(err, "cannot commit the run: %s", e.buf);
+			strbuf_release(&e);
+			goto cleanup;
+		}
+		strbuf_release(&e);
 	}
 	ret = 0;
 cleanup:

@@ -108,7 +108,7 @@ static int post(struct rqlite_db *r, const char *path, json_t *body,
 	for (;;) {
 		strbuf_reset(&e);
 		ret = http_post(&r->http.client, path, body, &status, out, &raw, &e);
-		if (ret == HTTP_ERR_UNKNOWN && idempotent &&
+		if (ret == HTTP_ERR_UNKNOWN && idempotent && !r->http.client.timed_out &&
 		    clock_ms() - start < r->leader_timeout_ms) {
 			usleep(200000);
 			continue;
