@@ -602,6 +602,15 @@ static int flush(struct http_db *h, unsigned *line, struct strbuf *err)
 		} else if (r == HTTP_ERR_UNKNOWN && h->locked) {
 			strbuf_addf(err, "%s; and asking whether it did failed too: %s", e.buf, q.buf);
 			ret = DB_ERR_UNKNOWN;
+		} else if (r == -1 && failed >= 0 && h->locked && failed == 0 &&
+			   token_committed(h, token, &q) == 1) {
+			/*
+			 * The guard found the row already holding this
+			 * transaction's expiry: a copy of it, sent earlier (or
+			 * again by libcurl on a fresh connection after a reused
+			 * one died), committed.
+			 */
+			ret = 0;
 		} else if (r == -1 && failed >= 0 && h->locked && failed == 0) {
 			strbuf_addf(err, "lost the run lock: another git-dbmig run took %s after this run's had expired (DBMIG_LOCK_EXPIRY, %ld s)",
 				    h->lock_table, h->lock_expiry_ms / 1000);
@@ -835,12 +844,11 @@ static int try_lock(struct http_db *h, struct strbuf *err)
 
 		ret = done;
 		if (done < 0)
-			strbuf_addf(err, "%s; and asking whether the lock was taken failed too: %s",
-				    e.buf, q.buf);
+			strbuf_addf(err, "cannot take the run lock in %s: %s; and asking whether it was taken failed too: %s",
+				    h->lock_table, e.buf, q.buf);
 		strbuf_release(&q);
 	} else {
-		if (failed >= 0)
-			strbuf_addf(err, "cannot take the run lock in %s: ", h->lock_table);
+		strbuf_addf(err, "cannot take the run lock in %s: ", h->lock_table);
 		strbuf_add(err, e.buf, e.len);
 		ret = -1;
 	}
