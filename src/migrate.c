@@ -17,6 +17,7 @@
 #include "version.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -599,6 +600,22 @@ static long elapsed_ms(const struct timeval *a, const struct timeval *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
 }
 
+/* Put a printf-style prefix before what err holds. */
+__attribute__((format(printf, 2, 3)))
+static void prefix_error(struct strbuf *err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_add(&sb, err->buf, err->len);
+	strbuf_reset(err);
+	strbuf_add(err, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
 static int run_online(struct project *p, const struct migrate_opts *o,
 		      struct strbuf *err)
 {
@@ -700,6 +717,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (!has) {
 			version_table_ddl(&ddl, p);
 			if (db->ops->exec(db, ddl.buf, err)) {
+				prefix_error(err, "cannot create %s: ", p->version_table);
 				strbuf_release(&ddl);
 				goto cleanup;
 			}
@@ -718,6 +736,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 
 		log_table_ddl(&ddl, p, db_dialect(db));
 		if (db->ops->exec(db, ddl.buf, err)) {
+			prefix_error(err, "cannot create dbmig_log: ");
 			strbuf_release(&ddl);
 			goto cleanup;
 		}
