@@ -89,6 +89,12 @@ struct db {
 	/* Borrowed from the caller for lock(): the version table's name. */
 	const char *lock_schema;
 	const char *lock_table;
+	/*
+	 * How many times a revision whose body gave up waiting for a lock
+	 * (SQLSTATE 55P03, PostgreSQL's lock_timeout) is tried again; 0
+	 * for none.
+	 */
+	int lock_retries;
 };
 
 enum db_open_flags {

@@ -627,7 +627,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
 	size_t *opstart = NULL;
-	int ret = -1, in_tx = 0;
+	int ret = -1, in_tx = 0, tries = 0;
 	const char *pause = getenv("DBMIG_TEST_PAUSE_MS");
 	struct timeval run_start;
 
@@ -756,11 +756,12 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		struct timeval t0, t1;
 		char started[96], finished[96];
 		int transactional = !r || r->rf->transactional;
-		int fail = 0;
+		int fail = 0, lock_wait = 0;
 
 		format_step(&line, g, s);
-		info("Running %s%s", line.buf,
-		     transactional ? "" : " (outside a transaction: transactional is false)");
+		if (!tries)
+			info("Running %s%s", line.buf,
+			     transactional ? "" : " (outside a transaction: transactional is false)");
 		if (plan.n > 3) {
 			struct timeval now;
 
@@ -809,6 +810,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
 				fail = 1;
+				lock_wait = !strcmp(pos.sqlstate, "55P03");
 			}
 		}
 		if (!fail && !transactional) {
@@ -863,9 +865,36 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				in_tx = 1;
 			}
 		}
-		strbuf_release(&line);
 		strbuf_release(&body);
 		strbuf_release(&e);
+		if (fail && lock_wait && transactional && !o->one_transaction &&
+		    tries < db->lock_retries) {
+			/*
+			 * The body gave up waiting for a lock (lock_timeout):
+			 * roll back, let the other transaction finish, and try
+			 * the revision again, as one does by hand.
+			 */
+			long delay = 500L << (tries < 5 ? tries : 5);
+			struct strbuf ignore = STRBUF_INIT;
+
+			if (delay > 10000)
+				delay = 10000;
+			db->ops->exec(db, "ROLLBACK", &ignore);
+			strbuf_release(&ignore);
+			in_tx = 0;
+			tries++;
+			info("%s: could not get a lock in time (lock_timeout); trying again in %.1f s (%d of %d)",
+			     line.buf, (double)delay / 1000, tries, db->lock_retries);
+			strbuf_reset(err);
+			strbuf_release(&line);
+			usleep((useconds_t)delay * 1000);
+			i--;
+			continue;
+		}
+		if (fail && lock_wait && tries)
+			strbuf_addf(err, " (tried %d times)", tries + 1);
+		tries = 0;
+		strbuf_release(&line);
 		if (fail) {
 			if (in_tx) {
 				struct strbuf ignore = STRBUF_INIT;

@@ -24,6 +24,12 @@
  * Whole runs are serialised with a session advisory lock whose key is a
  * hash of the version table's name, waited for with lock_timeout.
  *
+ * The URL parameter lock_timeout sets PostgreSQL's lock_timeout for the
+ * whole session, so that a revision waiting for a table lock that a
+ * long transaction holds gives up, instead of queueing every other
+ * query on that table behind it; migrate.c then tries the revision
+ * again, lock_retries times (db->lock_retries).
+ *
  * No wait is unbounded: connect_timeout (default 10 s) bounds the
  * connection, and git-dbmig's own URL parameter timeout (default 60 s,
  * not passed to libpq) every answer. A COMMIT whose answer is lost (the
@@ -60,9 +66,7 @@ struct postgres_db {
 	char *xid;         /* the open transaction's id, from the BEGIN */
 	/* to connect again after a lost COMMIT answer */
 	const char **ckeys, **cvalues;
-	/* lock_timeout for migrations (see postgres_begin_lock_retry) */
-	long stmt_lock_timeout_ms;
-	int lock_retries;
+	long stmt_lock_timeout_ms; /* URL lock_timeout; 0: the server's */
 };
 
 const struct db_dialect db_postgres_dialect = {
@@ -1308,6 +1312,7 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 	struct conninfo ci = { NULL, NULL, 0, 0, STRBUF_INIT, STRBUF_INIT };
 	struct strbuf disp = STRBUF_INIT;
 	size_t i;
+	int lock_retries = -1;
 
 	*out = NULL;
 	pg->base.ops = &postgres_ops;
@@ -1327,11 +1332,23 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 	for (i = 0; i < url->nparams; i++) {
 		const char *k = url->params[i].key, *v = url->params[i].value;
 
-		if (!strcmp(k, "timeout")) {
-			if (seconds(v, &pg->timeout_ms)) {
-				strbuf_addf(err, "query parameter 'timeout' of the database URL: '%s' is not a number of seconds", v);
+		if (!strcmp(k, "timeout") || !strcmp(k, "lock_timeout")) {
+			if (seconds(v, k[0] == 't' ? &pg->timeout_ms : &pg->stmt_lock_timeout_ms)) {
+				strbuf_addf(err, "query parameter '%s' of the database URL: '%s' is not a number of seconds",
+					    k, v);
 				goto fail;
 			}
+		} else if (!strcmp(k, "lock_retries")) {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno || end == v || *end || n < 0 || n > 1000) {
+				strbuf_addf(err, "query parameter 'lock_retries' of the database URL: '%s' is not a number from 0 to 1000", v);
+				goto fail;
+			}
+			lock_retries = (int)n;
 		} else if (strcmp(k, "host")) {
 			conninfo_set(&ci, k, v);
 		}
@@ -1371,6 +1388,24 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 		goto fail;
 	}
 	PQsetNoticeProcessor(pg->conn, drop_notice, NULL);
+	if (pg->stmt_lock_timeout_ms > 0) {
+		/*
+		 * Every statement of the run, bodies too, waits at most this
+		 * long for a lock; the run lock's own wait sets its value
+		 * and then puts this one back.
+		 */
+		struct strbuf ms = STRBUF_INIT;
+		const char *params[1];
+		int r;
+
+		strbuf_addf(&ms, "%ldms", pg->stmt_lock_timeout_ms);
+		params[0] = ms.buf;
+		r = exec_ok(pg, "SELECT pg_catalog.set_config('lock_timeout', $1, false)", 1, params, NULL, err);
+		strbuf_release(&ms);
+		if (r)
+			goto fail;
+		pg->base.lock_retries = lock_retries >= 0 ? lock_retries : 5;
+	}
 	free(ci.keys);
 	free(ci.values);
 	strbuf_release(&ci.hosts);
