@@ -217,22 +217,20 @@ static struct revfile *decode(const char *buf, size_t len)
 
 static int cmp_entry(const void *a, const void *b);
 
-static void load(struct cache *c)
+/* The entries of a cache file's bytes (none if they are not a good cache). */
+static void load_buffer(struct cache *c, const char *buf, size_t len)
 {
-	struct strbuf sb = STRBUF_INIT;
 	struct reader r;
 	char sum[41];
 	uint32_t count, i;
 
-	if (strbuf_read_file(&sb, c->file))
-		goto out;
-	if (sb.len < strlen(MAGIC) + 40 || memcmp(sb.buf, MAGIC, strlen(MAGIC)))
-		goto out;
-	source_blob_id(sum, sb.buf, sb.len - 40);
-	if (memcmp(sum, sb.buf + sb.len - 40, 40))
-		goto out;
-	r.p = (const unsigned char *)sb.buf + strlen(MAGIC);
-	r.end = (const unsigned char *)sb.buf + sb.len - 40;
+	if (len < strlen(MAGIC) + 40 || memcmp(buf, MAGIC, strlen(MAGIC)))
+		return;
+	source_blob_id(sum, buf, len - 40);
+	if (memcmp(sum, buf + len - 40, 40))
+		return;
+	r.p = (const unsigned char *)buf + strlen(MAGIC);
+	r.end = (const unsigned char *)buf + len - 40;
 	r.bad = 0;
 	c->written_ns = get_u64(&r);
 	count = get_u32(&r);
@@ -275,7 +273,14 @@ static void load(struct cache *c)
 		}
 	}
 	c->nsorted = c->n;
-out:
+}
+
+static void load(struct cache *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!strbuf_read_file(&sb, c->file))
+		load_buffer(c, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
 

@@ -157,8 +157,13 @@ static int result_fail(struct postgres_db *pg, const PGresult *res,
 		add_one_line(err, detail);
 	}
 	if (state && *state) {
-		strbuf_addf(err, " (SQLSTATE %s)", state);
-		if (sqlstate) {
+		/* a SQLSTATE is five digits or capitals; anything else is shown, on one line */
+		int good = strlen(state) == 5 && strspn(state, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5;
+
+		strbuf_addstr(err, " (SQLSTATE ");
+		add_one_line(err, state);
+		strbuf_addch(err, ')');
+		if (sqlstate && good) {
 			strncpy(sqlstate, state, 5);
 			sqlstate[5] = '\0';
 		}
