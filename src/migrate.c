@@ -600,6 +600,14 @@ static long elapsed_ms(const struct timeval *a, const struct timeval *b)
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
 }
 
+/* How a step of run_online() ended. */
+enum step_result {
+	STEP_OK = 0,
+	STEP_FAILED,         /* rolled back (or ran outside a transaction) */
+	STEP_COMMITTED_LOST, /* committed, then the connection was lost */
+	STEP_UNKNOWN,        /* the answer to COMMIT lost, the outcome unknown */
+};
+
 /* Put a printf-style prefix before what err holds. */
 __attribute__((format(printf, 2, 3)))
 static void prefix_error(struct strbuf *err, const char *fmt, ...)
@@ -756,7 +764,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		struct timeval t0, t1;
 		char started[96], finished[96];
 		int transactional = !r || r->rf->transactional;
-		int fail = 0, lock_wait = 0;
+		int fail = STEP_OK, lock_wait = 0;
 
 		format_step(&line, g, s);
 		if (!tries)
@@ -777,7 +785,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			if (text && migrate_expand_body(&body, p, text, &e)) {
 				strbuf_addf(err, "%s %s (%s): %s", s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			}
 		}
 		if (!fail && in_tx == 1 && !transactional) {
@@ -787,7 +795,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			 */
 			if (db->ops->exec(db, "COMMIT", &e)) {
 				strbuf_addf(err, "cannot commit before %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 0;
 			}
@@ -795,7 +803,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (!fail && !in_tx && transactional) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
 				strbuf_addf(err, "cannot begin the transaction of %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 2;
 			}
@@ -809,27 +817,27 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_addf(err, "%s %s failed at %s:%u: %s",
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 				lock_wait = !strcmp(pos.sqlstate, "55P03");
 			}
 		}
 		if (!fail && !transactional) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
 				strbuf_addf(err, "cannot begin the transaction of %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 2;
 			}
 		}
 		if (!fail && apply_rowops(db, p, g, &ops, opstart[i], opstart[i + 1], &e)) {
 			strbuf_addf(err, "cannot update %s after %s: %s", p->version_table, line.buf, e.buf);
-			fail = 1;
+			fail = STEP_FAILED;
 		}
 		now_iso(finished, sizeof(finished), &t1);
 		if (!fail && r && write_log(db, p, r, s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    started, finished, elapsed_ms(&t0, &t1), &e)) {
 			strbuf_addf(err, "cannot write dbmig_log after %s: %s", line.buf, e.buf);
-			fail = 1;
+			fail = STEP_FAILED;
 		}
 		if (!fail && pause)
 			usleep((useconds_t)atol(pause) * 1000);
@@ -844,15 +852,15 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_addf(err, "%s %s failed at %s:%u: %s",
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			} else if (rc == DB_ERR_LOST_COMMITTED) {
 				/* it is done, but this run cannot go on without its connection */
 				strbuf_addf(err, "%s: %s", line.buf, e.buf);
 				in_tx = 0;
-				fail = 2;
+				fail = STEP_COMMITTED_LOST;
 			} else if (rc) {
 				strbuf_addf(err, "cannot commit %s: %s", line.buf, e.buf);
-				fail = rc == DB_ERR_UNKNOWN ? 3 : 1;
+				fail = rc == DB_ERR_UNKNOWN ? STEP_UNKNOWN : STEP_FAILED;
 			} else {
 				in_tx = 0;
 			}
@@ -860,7 +868,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (!fail && !in_tx && o->one_transaction && i + 1 < plan.n) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
 				strbuf_addf(err, "cannot begin a transaction after %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 1;
 			}
@@ -903,9 +911,9 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_release(&ignore);
 				in_tx = 0;
 			}
-			if (fail == 3)
+			if (fail == STEP_UNKNOWN)
 				strbuf_addstr(err, " (the revisions before this one are committed; a rerun finds out about this one from the version table)");
-			else if (fail == 2)
+			else if (fail == STEP_COMMITTED_LOST)
 				strbuf_addf(err, " (the database is left at this revision, %s; the rest of the plan was not run)",
 					    o->one_transaction ? "with the run's earlier steps" : "which committed");
 			else if (!r || r->rf->transactional)

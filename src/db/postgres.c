@@ -1048,6 +1048,7 @@ static int settle(struct postgres_db *pg, int old_pid, struct strbuf *err)
 		return -1;
 	}
 	PQsetNoticeProcessor(pg->conn, drop_notice, NULL);
+	PQsetnonblocking(pg->conn, 1);
 	strbuf_addf(&pid, "%d", old_pid);
 	for (;;) {
 		char **rows = NULL;
@@ -1393,6 +1394,8 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 		goto fail;
 	}
 	PQsetNoticeProcessor(pg->conn, drop_notice, NULL);
+	/* sends that cannot go out at once wait in flush_out(), with the deadline */
+	PQsetnonblocking(pg->conn, 1);
 	if (pg->stmt_lock_timeout_ms > 0) {
 		/*
 		 * Every statement of the run, bodies too, waits at most this

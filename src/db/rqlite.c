@@ -85,10 +85,14 @@ static int not_sent(const char *e)
 		     strstr(e, "no leader") || strstr(e, "connect: connection refused"));
 }
 
-/* A node that failed to pass the request on to the leader: who knows. */
+/*
+ * A node that failed to pass the request on to the leader, or a leader
+ * that lost its leadership while the entry was in the log: whether it
+ * committed is not known (a later leader may still commit it).
+ */
 static int lost_on_the_way(const char *e)
 {
-	return e && strstr(e, "on remote node");
+	return e && (strstr(e, "on remote node") || strstr(e, "leadership lost"));
 }
 
 /*
