@@ -1013,9 +1013,9 @@ static void free_conninfo(struct postgres_db *pg)
 	size_t i;
 
 	for (i = 0; pg->ckeys && pg->ckeys[i]; i++) {
-		free((char *)pg->ckeys[i]);
 		if (pg->cvalues[i] && !strcmp(pg->ckeys[i], "password"))
 			memset((char *)pg->cvalues[i], 0, strlen(pg->cvalues[i]));
+		free((char *)pg->ckeys[i]);
 		free((char *)pg->cvalues[i]);
 	}
 	free(pg->ckeys);
