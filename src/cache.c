@@ -254,23 +254,24 @@ static void checksum(char out[SUMLEN + 1], const char *buf, size_t len)
 
 static int cmp_entry(const void *a, const void *b);
 
-static void load(struct cache *c)
+/*
+ * The entries of a cache file's bytes (none if they are not a good
+ * cache). The entries point into buf, which must outlive them.
+ */
+static void load_buffer(struct cache *c, const char *buf, size_t len)
 {
-	struct strbuf *sb = &c->data;
 	struct reader r;
 	char sum[SUMLEN + 1];
 	uint32_t count, i;
 	int sorted = 1;
 
-	if (strbuf_read_file(sb, c->file))
+	if (len < strlen(MAGIC) + SUMLEN || memcmp(buf, MAGIC, strlen(MAGIC)))
 		goto out;
-	if (sb->len < strlen(MAGIC) + SUMLEN || memcmp(sb->buf, MAGIC, strlen(MAGIC)))
+	checksum(sum, buf, len - SUMLEN);
+	if (memcmp(sum, buf + len - SUMLEN, SUMLEN))
 		goto out;
-	checksum(sum, sb->buf, sb->len - SUMLEN);
-	if (memcmp(sum, sb->buf + sb->len - SUMLEN, SUMLEN))
-		goto out;
-	r.p = (const unsigned char *)sb->buf + strlen(MAGIC);
-	r.end = (const unsigned char *)sb->buf + sb->len - SUMLEN;
+	r.p = (const unsigned char *)buf + strlen(MAGIC);
+	r.end = (const unsigned char *)buf + len - SUMLEN;
 	r.bad = 0;
 	c->written_ns = get_u64(&r);
 	count = get_u32(&r);
@@ -325,6 +326,12 @@ static void load(struct cache *c)
 	c->nsorted = c->n;
 out:
 	;
+}
+
+static void load(struct cache *c)
+{
+	if (!strbuf_read_file(&c->data, c->file))
+		load_buffer(c, c->data.buf, c->data.len);
 }
 
 struct cache *cache_open(char *const *dirs, size_t ndirs)

@@ -89,6 +89,12 @@ struct db {
 	/* Borrowed from the caller for lock(): the version table's name. */
 	const char *lock_schema;
 	const char *lock_table;
+	/*
+	 * How many times a revision whose body gave up waiting for a lock
+	 * (SQLSTATE 55P03, PostgreSQL's lock_timeout) is tried again; 0
+	 * for none.
+	 */
+	int lock_retries;
 };
 
 enum db_open_flags {
@@ -99,6 +105,14 @@ enum db_open_flags {
 #define DB_ERR_MISSING (-2)
 /* commit(): a statement of a revision body failed; see struct db_ops. */
 #define DB_ERR_SCRIPT (-3)
+/*
+ * commit(): the answer to COMMIT was lost, and the backend, asking the
+ * database again, learnt that the transaction did commit. The
+ * connection cannot be used any more (err says what happened).
+ */
+#define DB_ERR_LOST_COMMITTED (-4)
+/* commit(): the answer was lost and whether it committed is not known. */
+#define DB_ERR_UNKNOWN (-5)
 int db_open(struct db **out, const struct url *url, unsigned flags,
 	    struct strbuf *err);
 void db_close(struct db *db);
@@ -113,7 +127,7 @@ int db_lock(struct db *db, const char *schema, const char *table,
 
 /*
  * Commit the open transaction: ops->commit, or exec("COMMIT"). Returns
- * 0, DB_ERR_SCRIPT (pos set) or -1.
+ * 0, DB_ERR_SCRIPT (pos set), DB_ERR_LOST_COMMITTED, DB_ERR_UNKNOWN or -1.
  */
 int db_commit(struct db *db, struct db_error_pos *pos, struct strbuf *err);
 

@@ -27,6 +27,7 @@
 #include "version.h"
 
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -922,6 +923,30 @@ cleanup:
 	return ret;
 }
 
+/* How a step of run_online() ended. */
+enum step_result {
+	STEP_OK = 0,
+	STEP_FAILED,         /* rolled back (or ran outside a transaction) */
+	STEP_COMMITTED_LOST, /* committed, then the connection was lost */
+	STEP_UNKNOWN,        /* the answer to COMMIT lost, the outcome unknown */
+};
+
+/* Put a printf-style prefix before what err holds. */
+__attribute__((format(printf, 2, 3)))
+static void prefix_error(struct strbuf *err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_add(&sb, err->buf, err->len);
+	strbuf_reset(err);
+	strbuf_add(err, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
 static int run_online(struct project *p, const struct migrate_opts *o,
 		      struct strbuf *err)
 {
@@ -936,7 +961,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 	struct revlist *after = NULL;   /* the rows after each step */
 	struct pyrun *py = NULL;
 	struct announce an;
-	int ret = -1, in_tx = 0, need_py;
+	int ret = -1, in_tx = 0, need_py, tries = 0;
 	const char *pause = getenv("DBMIG_TEST_PAUSE_MS");
 
 	/*
@@ -1014,6 +1039,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		if (!has) {
 			version_table_ddl(&ddl, p, 1);
 			if (db->ops->exec(db, ddl.buf, err)) {
+				prefix_error(err, "cannot create %s: ", p->version_table);
 				strbuf_release(&ddl);
 				goto cleanup;
 			}
@@ -1032,6 +1058,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 
 		log_table_ddl(&ddl, p, db_dialect(db));
 		if (db->ops->exec(db, ddl.buf, err)) {
+			prefix_error(err, "cannot create dbmig_log: ");
 			strbuf_release(&ddl);
 			goto cleanup;
 		}
@@ -1054,7 +1081,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		struct timeval t0, t1;
 		char started[96], finished[96];
 		int transactional = !r || r->rf->transactional;
-		int fail = 0;
+		int fail = STEP_OK, lock_wait = 0;
 
 		if (py && is_py_step(g, s)) {
 			size_t j = i, failed;
@@ -1073,7 +1100,8 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			continue;
 		}
 		format_step(&line, g, s);
-		announce_step(i, &an);
+		if (!tries)
+			announce_step(i, &an);
 		now_iso(started, sizeof(started), &t0);
 		if (r) {
 			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
@@ -1081,7 +1109,7 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			if (text && migrate_expand_body(&body, p, text, &e)) {
 				strbuf_addf(err, "%s %s (%s): %s", s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			}
 		}
 		if (!fail && in_tx == 1 && !transactional) {
@@ -1091,15 +1119,15 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 			 */
 			if (db->ops->exec(db, "COMMIT", &e)) {
 				strbuf_addf(err, "cannot commit before %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 0;
 			}
 		}
 		if (!fail && !in_tx && transactional) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
-				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
-				fail = 1;
+				strbuf_addf(err, "cannot begin the transaction of %s: %s", line.buf, e.buf);
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 2;
 			}
@@ -1113,26 +1141,27 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_addf(err, "%s %s failed at %s:%u: %s",
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
+				lock_wait = !strcmp(pos.sqlstate, "55P03");
 			}
 		}
 		if (!fail && !transactional) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
-				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
-				fail = 1;
+				strbuf_addf(err, "cannot begin the transaction of %s: %s", line.buf, e.buf);
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 2;
 			}
 		}
 		if (!fail && apply_rowops(db, p, g, &ops, opstart[i], opstart[i + 1], &e)) {
 			strbuf_addf(err, "cannot update %s after %s: %s", p->version_table, line.buf, e.buf);
-			fail = 1;
+			fail = STEP_FAILED;
 		}
 		now_iso(finished, sizeof(finished), &t1);
 		if (!fail && r && write_log(db, p, r, s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    started, finished, elapsed_ms(&t0, &t1), &e)) {
-			strbuf_addf(err, "cannot write dbmig_log: %s", e.buf);
-			fail = 1;
+			strbuf_addf(err, "cannot write dbmig_log after %s: %s", line.buf, e.buf);
+			fail = STEP_FAILED;
 		}
 		if (!fail && pause)
 			usleep((useconds_t)atol(pause) * 1000);
@@ -1149,25 +1178,57 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_addf(err, "%s %s failed at %s:%u: %s",
 					    s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",
 					    r->id, r->path, line0 + (pos.line ? pos.line - 1 : 0), e.buf);
-				fail = 1;
+				fail = STEP_FAILED;
+			} else if (rc == DB_ERR_LOST_COMMITTED) {
+				/* it is done, but this run cannot go on without its connection */
+				strbuf_addf(err, "%s: %s", line.buf, e.buf);
+				in_tx = 0;
+				fail = STEP_COMMITTED_LOST;
 			} else if (rc) {
 				strbuf_addf(err, "cannot commit %s: %s", line.buf, e.buf);
-				fail = 1;
+				fail = rc == DB_ERR_UNKNOWN ? STEP_UNKNOWN : STEP_FAILED;
 			} else {
 				in_tx = 0;
 			}
 		}
 		if (!fail && !in_tx && o->one_transaction && i + 1 < plan.n) {
 			if (db->ops->exec(db, db_dialect(db)->begin, &e)) {
-				strbuf_addf(err, "cannot begin a transaction: %s", e.buf);
-				fail = 1;
+				strbuf_addf(err, "cannot begin a transaction after %s: %s", line.buf, e.buf);
+				fail = STEP_FAILED;
 			} else {
 				in_tx = 1;
 			}
 		}
-		strbuf_release(&line);
 		strbuf_release(&body);
 		strbuf_release(&e);
+		if (fail && lock_wait && transactional && !o->one_transaction &&
+		    tries < db->lock_retries) {
+			/*
+			 * The body gave up waiting for a lock (lock_timeout):
+			 * roll back, let the other transaction finish, and try
+			 * the revision again, as one does by hand.
+			 */
+			long delay = 500L << (tries < 5 ? tries : 5);
+			struct strbuf ignore = STRBUF_INIT;
+
+			if (delay > 10000)
+				delay = 10000;
+			db->ops->exec(db, "ROLLBACK", &ignore);
+			strbuf_release(&ignore);
+			in_tx = 0;
+			tries++;
+			info("%s: could not get a lock in time (lock_timeout); trying again in %.1f s (%d of %d)",
+			     line.buf, (double)delay / 1000, tries, db->lock_retries);
+			strbuf_reset(err);
+			strbuf_release(&line);
+			usleep((useconds_t)delay * 1000);
+			i--;
+			continue;
+		}
+		if (fail && lock_wait && tries)
+			strbuf_addf(err, " (tried %d times)", tries + 1);
+		tries = 0;
+		strbuf_release(&line);
 		if (fail) {
 			if (in_tx) {
 				struct strbuf ignore = STRBUF_INIT;
@@ -1176,7 +1237,12 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 				strbuf_release(&ignore);
 				in_tx = 0;
 			}
-			if (!r || r->rf->transactional)
+			if (fail == STEP_UNKNOWN)
+				strbuf_addstr(err, " (the revisions before this one are committed; a rerun finds out about this one from the version table)");
+			else if (fail == STEP_COMMITTED_LOST)
+				strbuf_addf(err, " (the database is left at this revision, %s; the rest of the plan was not run)",
+					    o->one_transaction ? "with the run's earlier steps" : "which committed");
+			else if (!r || r->rf->transactional)
 				strbuf_addstr(err, o->one_transaction ?
 					      " (the whole run was rolled back)" :
 					      " (the database is left at the last revision that succeeded)");
@@ -1186,9 +1252,19 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		}
 	}
 	if (in_tx) {
-		if (db->ops->exec(db, "COMMIT", err))
-			goto cleanup;
+		struct db_error_pos pos = { 0, "" };
+		struct strbuf e = STRBUF_INIT;
+		int rc = db_commit(db, &pos, &e);
+
 		in_tx = 0;
+		if (rc == DB_ERR_LOST_COMMITTED) {
+			warning("%s", e.buf);
+		} else if (rc) {
+			strbuf_addf(err, "cannot commit the run: %s", e.buf);
+			strbuf_release(&e);
+			goto cleanup;
+		}
+		strbuf_release(&e);
 	}
 	ret = 0;
 cleanup:

@@ -18,6 +18,7 @@
 #   rqlite_start_cluster N        N nodes; sets CLUSTER_HTTP (host:port,...)
 #                                 and CLUSTER_PIDS
 #   rqlite_leader                 host:port of the leader's HTTP API
+#   rqlite_restart_node HOST:PORT start a stopped node again, on its data
 #   sqld_start [USER:PASS]        one sqld; sets SQLD_HTTP, SQLD_PID
 #   http_stop_pid PID             stop one server (kill -9)
 #   hq URL SQL                    run SQL (rows printed as sqlite3 does)
@@ -212,6 +213,24 @@ rqlite_start_node() {
 	HTTP_PIDS="$HTTP_PIDS $NODE_PID"
 	echo "$NODE_PID" >"$d/pid"
 	echo "$NODE_HTTP" >"$d/http"
+	echo "$id" >"$d/id"
+	echo "$NODE_RAFT" >"$d/raft"
+}
+
+# Start again the node that served HTTP on host:port, on its own data.
+rqlite_restart_node() {
+	for d in "$HTTP_DIR"/rqlite*; do
+		[ "$(cat "$d/http")" = "$1" ] || continue
+		"$RQLITED" -node-id "$(cat "$d/id")" -http-addr "$1" -raft-addr "$(cat "$d/raft")" \
+			${RQLITE_AUTH:+-auth "$RQLITE_AUTH"} \
+			-raft-election-timeout 500ms -raft-timeout 500ms \
+			"$d/data" >>"$d/log" 2>&1 &
+		NODE_PID=$!
+		HTTP_PIDS="$HTTP_PIDS $NODE_PID"
+		echo "$NODE_PID" >"$d/pid"
+		return 0
+	done
+	return 1
 }
 
 # Wait until a node serves queries (through a leader).

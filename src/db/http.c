@@ -78,6 +78,7 @@ int http_client_init(struct http_client *c, const struct url *u,
 	memset(c, 0, sizeof(*c));
 	c->display = display;
 	c->connect_timeout_ms = 10000;
+	c->timeout_ms = 60000;
 	c->trace = getenv("DBMIG_HTTP_TRACE") && *getenv("DBMIG_HTTP_TRACE");
 	if (seconds_param(u, "connect_timeout", &c->connect_timeout_ms, err) ||
 	    seconds_param(u, "timeout", &c->timeout_ms, err))
@@ -178,6 +179,7 @@ int http_post(struct http_client *c, const char *path, json_t *body,
 		return -1;
 	}
 	text = body_text.buf;
+	c->timed_out = 0;
 	for (tried = 0; tried < c->nbases; tried++) {
 		size_t h = (c->current + tried) % c->nbases;
 		char ebuf[CURL_ERROR_SIZE];
@@ -237,6 +239,7 @@ int http_post(struct http_client *c, const char *path, json_t *body,
 			ret = HTTP_OK;
 			break;
 		}
+		c->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		if (why.len)
 			strbuf_addstr(&why, "; ");
 		/* base + path: a port followed by ':' would read as a password to url_redact() */
@@ -261,6 +264,11 @@ int http_post(struct http_client *c, const char *path, json_t *body,
 		*out = json_loadb(raw->buf, raw->len, 0, &jerr);
 	} else if (ret == HTTP_ERR_CONNECT) {
 		strbuf_addf(err, "cannot connect to '%s': %s", c->display, why.buf);
+		if (c->timed_out)
+			strbuf_addf(err, " (connect_timeout=%.3g)", (double)c->connect_timeout_ms / 1000);
+	} else if (c->timed_out) {
+		strbuf_addf(err, "timed out after %.3g s waiting for an answer from '%s' (timeout=%.3g; %s): the request may or may not have taken effect",
+			    (double)c->timeout_ms / 1000, c->display, (double)c->timeout_ms / 1000, why.buf);
 	} else {
 		strbuf_addf(err, "no answer from '%s' (%s): the request may or may not have taken effect",
 			    c->display, why.buf);
@@ -474,8 +482,13 @@ void http_free_cells(char **cells, size_t n)
 
 static void lock_guard_sql(struct strbuf *sb, const struct http_db *h)
 {
+	/*
+	 * The row must still hold the expiry this run wrote last: a
+	 * transaction sent again after a lost answer can then never run
+	 * twice, even should the first copy arrive late.
+	 */
 	strbuf_addf(sb, "INSERT INTO %s (name, owner, expires_at) SELECT ?1, NULL, 0"
-		    " WHERE NOT EXISTS (SELECT 1 FROM %s WHERE name = ?1 AND owner = ?2)",
+		    " WHERE NOT EXISTS (SELECT 1 FROM %s WHERE name = ?1 AND owner = ?2 AND expires_at = ?3)",
 		    h->lock_table, h->lock_table);
 }
 
@@ -552,13 +565,18 @@ static int flush(struct http_db *h, unsigned *line, struct strbuf *err)
 	*line = 0;
 	if (h->locked) {
 		const char *params[3] = { h->lock_name, h->lock_owner, NULL };
+		const char *gparams[3] = { h->lock_name, h->lock_owner, NULL };
+		struct strbuf prev = STRBUF_INIT;
 
 		token = next_token(h);
 		strbuf_addf(&tok, "%lld", token);
+		strbuf_addf(&prev, "%lld", h->lock_token);
 		params[2] = tok.buf;
+		gparams[2] = prev.buf;
 		lock_guard_sql(&guard, h);
 		lock_refresh_sql(&refresh, h);
-		http_stmts_add(&all, guard.buf, guard.len, params, 2, 0);
+		http_stmts_add(&all, guard.buf, guard.len, gparams, 3, 0);
+		strbuf_release(&prev);
 		for (i = 0; i < h->held.n; i++) {
 			const struct http_stmt *s = &h->held.v[i];
 
@@ -590,6 +608,16 @@ static int flush(struct http_db *h, unsigned *line, struct strbuf *err)
 			ret = 0;
 		} else if (r == HTTP_ERR_UNKNOWN && h->locked) {
 			strbuf_addf(err, "%s; and asking whether it did failed too: %s", e.buf, q.buf);
+			ret = DB_ERR_UNKNOWN;
+		} else if (r == -1 && failed >= 0 && h->locked && failed == 0 &&
+			   token_committed(h, token, &q) == 1) {
+			/*
+			 * The guard found the row already holding this
+			 * transaction's expiry: a copy of it, sent earlier (or
+			 * again by libcurl on a fresh connection after a reused
+			 * one died), committed.
+			 */
+			ret = 0;
 		} else if (r == -1 && failed >= 0 && h->locked && failed == 0) {
 			strbuf_addf(err, "lost the run lock: another git-dbmig run took %s after this run's had expired (DBMIG_LOCK_EXPIRY, %ld s)",
 				    h->lock_table, h->lock_expiry_ms / 1000);
@@ -823,12 +851,11 @@ static int try_lock(struct http_db *h, struct strbuf *err)
 
 		ret = done;
 		if (done < 0)
-			strbuf_addf(err, "%s; and asking whether the lock was taken failed too: %s",
-				    e.buf, q.buf);
+			strbuf_addf(err, "cannot take the run lock in %s: %s; and asking whether it was taken failed too: %s",
+				    h->lock_table, e.buf, q.buf);
 		strbuf_release(&q);
 	} else {
-		if (failed >= 0)
-			strbuf_addf(err, "cannot take the run lock in %s: ", h->lock_table);
+		strbuf_addf(err, "cannot take the run lock in %s: ", h->lock_table);
 		strbuf_add(err, e.buf, e.len);
 		ret = -1;
 	}

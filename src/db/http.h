@@ -38,7 +38,8 @@ struct http_client {
 	char *cacert, *capath;
 	int insecure;          /* no certificate or host name check */
 	long connect_timeout_ms;
-	long timeout_ms;       /* 0: none */
+	long timeout_ms;       /* the whole request; 0: none */
+	int timed_out;         /* the last http_post() ran out of time */
 	const char *display;   /* borrowed: the URL with secrets masked */
 	unsigned long requests;
 	int trace;             /* DBMIG_HTTP_TRACE: one stderr line a request */
@@ -54,7 +55,8 @@ struct http_client_opts {
 /*
  * Set up c for the hosts of u. The URL's user and password become basic
  * authentication. Reads the query parameters cacert, capath, insecure
- * (curl's names) and connect_timeout, timeout (seconds).
+ * (curl's names) and connect_timeout (default 10), timeout (the whole
+ * request, default 60; 0 for none), in seconds.
  */
 int http_client_init(struct http_client *c, const struct url *u,
 		     const struct http_client_opts *o, const char *display,

@@ -108,6 +108,11 @@ static int pipeline(struct http_db *h, json_t *requests, json_t **res,
 		else
 			http_describe_status(err, status, &raw);
 		strbuf_release(&raw);
+		if (status == 200) {
+			/* an answer that cannot be read: the request may have run */
+			strbuf_addstr(err, " (not JSON)");
+			return HTTP_ERR_UNKNOWN;
+		}
 		return -1;
 	}
 	strbuf_release(&raw);
@@ -129,7 +134,7 @@ static int libsql_run(struct http_db *h, const struct http_stmt *v, size_t n,
 {
 	json_t *steps = json_array(), *requests = json_array(), *res = NULL, *resp;
 	json_t *results, *errors;
-	size_t i, off = tx ? 1 : 0, commit = n + off;
+	size_t i, off = tx ? 1 : 0, commit = n + off, nsteps;
 	int ret;
 
 	if (tx)
@@ -141,6 +146,7 @@ static int libsql_run(struct http_db *h, const struct http_stmt *v, size_t n,
 		json_array_append_new(steps, step(sql_stmt("COMMIT"), (long)commit - 1, 0));
 		json_array_append_new(steps, step(sql_stmt("ROLLBACK"), (long)commit, 1));
 	}
+	nsteps = json_array_size(steps);
 	json_array_append_new(requests, json_pack("{s:s, s:{s:o}}", "type", "batch",
 						  "batch", "steps", steps));
 	ret = pipeline(h, requests, &res, &resp, err);
@@ -151,6 +157,13 @@ static int libsql_run(struct http_db *h, const struct http_stmt *v, size_t n,
 	}
 	results = json_object_get(json_object_get(resp, "result"), "step_results");
 	errors = json_object_get(json_object_get(resp, "result"), "step_errors");
+	if (!json_is_array(results) || !json_is_array(errors) ||
+	    json_array_size(results) != nsteps || json_array_size(errors) != nsteps) {
+		strbuf_addf(err, "unexpected answer from '%s': not one result and one error per step of the batch (%zu steps)",
+			    h->base.display, nsteps);
+		json_decref(res);
+		return -1;
+	}
 	for (i = 0; i < json_array_size(errors); i++) {
 		json_t *e = json_array_get(errors, i);
 
@@ -166,7 +179,15 @@ static int libsql_run(struct http_db *h, const struct http_stmt *v, size_t n,
 		json_decref(res);
 		return -1;
 	}
-	if (tx && json_is_null(json_array_get(results, commit))) {
+	for (i = 0; i < commit; i++) {
+		if (!json_is_object(json_array_get(results, i))) {
+			strbuf_addf(err, "unexpected answer from '%s': step %zu of the batch has no result",
+				    h->base.display, i + 1);
+			json_decref(res);
+			return -1;
+		}
+	}
+	if (tx && !json_is_object(json_array_get(results, commit))) {
 		strbuf_addf(err, "unexpected answer from '%s': the transaction did not commit",
 			    h->base.display);
 		json_decref(res);
@@ -213,8 +234,36 @@ static int libsql_query(struct http_db *h, const struct http_stmt *q,
 	}
 	result = json_object_get(resp, "result");
 	rows = json_object_get(result, "rows");
+	if (!json_is_array(json_object_get(result, "cols")) || !json_is_array(rows)) {
+		strbuf_addf(err, "unexpected answer from '%s': a query result without cols and rows",
+			    h->base.display);
+		json_decref(res);
+		return -1;
+	}
 	*ncols = json_array_size(json_object_get(result, "cols"));
 	n = *ncols ? json_array_size(rows) : 0;
+	for (i = 0; i < n; i++) {
+		json_t *row = json_array_get(rows, i);
+
+		if (!json_is_array(row) || json_array_size(row) != *ncols) {
+			strbuf_addf(err, "unexpected answer from '%s': row %zu does not have %zu values",
+				    h->base.display, i + 1, *ncols);
+			json_decref(res);
+			return -1;
+		}
+		for (j = 0; j < *ncols; j++) {
+			json_t *v = json_array_get(row, j);
+			json_t *val = json_object_get(v, "value");
+
+			if (!json_is_object(v) || !json_is_string(json_object_get(v, "type")) ||
+			    (val && (json_is_object(val) || json_is_array(val)))) {
+				strbuf_addf(err, "unexpected answer from '%s': row %zu holds a value that is not a Hrana value",
+					    h->base.display, i + 1);
+				json_decref(res);
+				return -1;
+			}
+		}
+	}
 	*nrows = n;
 	*cells = n ? xcalloc(n * *ncols, sizeof(**cells)) : NULL;
 	for (i = 0; i < n; i++)

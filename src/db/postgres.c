@@ -24,6 +24,19 @@
  * Whole runs are serialised with a session advisory lock whose key is a
  * hash of the version table's name, waited for with lock_timeout.
  *
+ * The URL parameter lock_timeout sets PostgreSQL's lock_timeout for the
+ * whole session, so that a revision waiting for a table lock that a
+ * long transaction holds gives up, instead of queueing every other
+ * query on that table behind it; migrate.c then tries the revision
+ * again, lock_retries times (db->lock_retries).
+ *
+ * No wait is unbounded: connect_timeout (default 10 s) bounds the
+ * connection, and git-dbmig's own URL parameter timeout (default 60 s,
+ * not passed to libpq) every answer. A COMMIT whose answer is lost (the
+ * connection reset, a time-out) is settled by asking the server on a new
+ * connection what became of the transaction (txid_status()), after
+ * ending the old session should it still be alive.
+ *
  * This file does not print; notices from the server are dropped, as
  * psycopg2 keeps them from the user.
  */
@@ -31,10 +44,14 @@
 #include "usage.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 struct postgres_db {
 	struct db base;
@@ -43,6 +60,13 @@ struct postgres_db {
 	int locked;
 	int64_t lock_key;
 	int begin_pending; /* BEGIN not sent yet: it rides on the next query */
+	long timeout_ms;   /* longest wait for one answer; 0: none */
+	int broken;        /* a wait timed out: the connection is unusable */
+	int lost;          /* the connection was lost or broken by a fault */
+	char *xid;         /* the open transaction's id, from the BEGIN */
+	/* to connect again after a lost COMMIT answer */
+	const char **ckeys, **cvalues;
+	long stmt_lock_timeout_ms; /* URL lock_timeout; 0: the server's */
 };
 
 const struct db_dialect db_postgres_dialect = {
@@ -133,8 +157,13 @@ static int result_fail(struct postgres_db *pg, const PGresult *res,
 		add_one_line(err, detail);
 	}
 	if (state && *state) {
-		strbuf_addf(err, " (SQLSTATE %s)", state);
-		if (sqlstate) {
+		/* a SQLSTATE is five digits or capitals; anything else is shown, on one line */
+		int good = strlen(state) == 5 && strspn(state, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 5;
+
+		strbuf_addstr(err, " (SQLSTATE ");
+		add_one_line(err, state);
+		strbuf_addch(err, ')');
+		if (sqlstate && good) {
 			strncpy(sqlstate, state, 5);
 			sqlstate[5] = '\0';
 		}
@@ -157,6 +186,159 @@ static int result_ok(const PGresult *res)
 
 static void drop_notice(void *arg, const char *message)
 {
+}
+
+/* ------------------------------------------------------------------
+ * Waiting for the server, with a deadline
+ *
+ * libpq's PQexec() waits for ever: a server (or a proxy) that accepts a
+ * query and never answers would hang the run. Every round trip goes
+ * through send + wait_result() instead, which polls the socket for at
+ * most timeout_ms. After a time-out the connection is marked broken and
+ * no further query is sent on it.
+ */
+
+static long clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int timed_out(struct postgres_db *pg, struct strbuf *err)
+{
+	pg->broken = pg->lost = 1;
+	strbuf_addf(err, "timed out after %.3g s waiting for an answer from '%s' (timeout=%.3g)",
+		    (double)pg->timeout_ms / 1000, pg->base.display, (double)pg->timeout_ms / 1000);
+	return -1;
+}
+
+/* Wait until fd is ready for events or the deadline passes; 0 when it did not. */
+static int wait_fd(int fd, short events, long deadline)
+{
+	for (;;) {
+		struct pollfd p = { fd, events, 0 };
+		long left = deadline ? deadline - clock_ms() : -1;
+		int r;
+
+		if (deadline && left <= 0)
+			return 0;
+		r = poll(&p, 1, deadline ? (int)(left > 1000000 ? 1000000 : left) : -1);
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return 1; /* let libpq report it */
+	}
+}
+
+static long deadline_of(const struct postgres_db *pg)
+{
+	return pg->timeout_ms > 0 ? clock_ms() + pg->timeout_ms : 0;
+}
+
+/* Send what libpq holds; the query must have been queued already. */
+static int flush_out(struct postgres_db *pg, long deadline, struct strbuf *err)
+{
+	int r;
+
+	while ((r = PQflush(pg->conn)) == 1) {
+		if (!wait_fd(PQsocket(pg->conn), POLLIN | POLLOUT, deadline))
+			return timed_out(pg, err);
+		if (!PQconsumeInput(pg->conn))
+			break;
+	}
+	return 0;
+}
+
+/*
+ * The next result of the query in progress (NULL at its end), waiting
+ * no later than deadline. *fail is set on a time-out, with a message.
+ */
+static PGresult *next_result(struct postgres_db *pg, long deadline, int *fail,
+			     struct strbuf *err)
+{
+	*fail = 0;
+	while (PQisBusy(pg->conn)) {
+		if (!wait_fd(PQsocket(pg->conn), POLLIN, deadline)) {
+			*fail = 1;
+			timed_out(pg, err);
+			return NULL;
+		}
+		if (!PQconsumeInput(pg->conn))
+			break;
+	}
+	return PQgetResult(pg->conn);
+}
+
+static int usable(struct postgres_db *pg, struct strbuf *err)
+{
+	if (pg->broken) {
+		strbuf_addf(err, "the connection to '%s' was given up after a time-out", pg->base.display);
+		return 0;
+	}
+	return 1;
+}
+
+static void note_lost(struct postgres_db *pg)
+{
+	if (PQstatus(pg->conn) == CONNECTION_BAD)
+		pg->lost = 1;
+}
+
+/*
+ * As PQexec()/PQexecParams() (nparams < 0: a simple query), with the
+ * deadline. Returns the last result (the first failed one, if any), or
+ * NULL with a message in err.
+ */
+static PGresult *exec_timed(struct postgres_db *pg, const char *sql, int nparams,
+			    const char *const *params, struct strbuf *err)
+{
+	PGresult *res, *keep = NULL;
+	long deadline = deadline_of(pg);
+	int fail = 0, sent;
+
+	if (!usable(pg, err))
+		return NULL;
+	sent = nparams < 0 ? PQsendQuery(pg->conn, sql) :
+	       PQsendQueryParams(pg->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (!sent) {
+		note_lost(pg);
+		return NULL;
+	}
+	if (flush_out(pg, deadline, err))
+		return NULL;
+	while ((res = next_result(pg, deadline, &fail, err))) {
+		if (keep && !result_ok(keep)) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(keep);
+		keep = res;
+	}
+	if (fail) {
+		PQclear(keep);
+		return NULL;
+	}
+	note_lost(pg);
+	if (!keep)
+		conn_fail(pg, err);
+	return keep;
+}
+
+/* exec_timed() for a statement whose result is not wanted. */
+static int exec_ok(struct postgres_db *pg, const char *sql, int nparams,
+		   const char *const *params, char sqlstate[6], struct strbuf *err)
+{
+	PGresult *res = exec_timed(pg, sql, nparams, params, err);
+	int ret = 0;
+
+	if (!res)
+		return -1;
+	if (!result_ok(res))
+		ret = result_fail(pg, res, sqlstate, err);
+	PQclear(res);
+	return ret;
 }
 
 /* ------------------------------------------------------------------
@@ -363,6 +545,22 @@ static long statement_position(const PGresult *res)
  * Statements
  */
 
+/*
+ * The BEGIN of a revision also asks for the transaction's id, so that a
+ * COMMIT whose answer is lost can be settled by asking the server
+ * (txid_status()) on a new connection; see postgres_commit().
+ */
+#define BEGIN_XID "BEGIN; SELECT pg_catalog.txid_current()::text"
+
+static void keep_xid(struct postgres_db *pg, const PGresult *res)
+{
+	free(pg->xid);
+	pg->xid = NULL;
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    PQnfields(res) == 1 && !PQgetisnull(res, 0, 0))
+		pg->xid = xstrdup(PQgetvalue(res, 0, 0));
+}
+
 static int send_begin(struct postgres_db *pg, struct strbuf *err)
 {
 	PGresult *res;
@@ -371,9 +569,13 @@ static int send_begin(struct postgres_db *pg, struct strbuf *err)
 	if (!pg->begin_pending)
 		return 0;
 	pg->begin_pending = 0;
-	res = PQexec(pg->conn, "BEGIN");
-	if (!res || !result_ok(res))
+	res = exec_timed(pg, BEGIN_XID, -1, NULL, err);
+	if (!res)
+		return -1;
+	if (!result_ok(res))
 		ret = result_fail(pg, res, NULL, err);
+	else
+		keep_xid(pg, res);
 	PQclear(res);
 	return ret;
 }
@@ -381,9 +583,6 @@ static int send_begin(struct postgres_db *pg, struct strbuf *err)
 static int postgres_exec(struct db *db, const char *sql, struct strbuf *err)
 {
 	struct postgres_db *pg = (struct postgres_db *)db;
-	PGresult *res;
-	int ret = 0;
-
 	if (!strcmp(sql, db_postgres_dialect.begin) && !pg->begin_pending &&
 	    PQtransactionStatus(pg->conn) == PQTRANS_IDLE) {
 		pg->begin_pending = 1;
@@ -395,11 +594,9 @@ static int postgres_exec(struct db *db, const char *sql, struct strbuf *err)
 	}
 	if (send_begin(pg, err))
 		return -1;
-	res = PQexec(pg->conn, sql);
-	if (!res || !result_ok(res))
-		ret = result_fail(pg, res, NULL, err);
-	PQclear(res);
-	return ret;
+	if (!strcmp(sql, "ROLLBACK") && (pg->broken || PQstatus(pg->conn) == CONNECTION_BAD))
+		return 0; /* nothing to roll back on a connection that is gone */
+	return exec_ok(pg, sql, -1, NULL, NULL, err);
 }
 
 /*
@@ -409,25 +606,37 @@ static int postgres_exec(struct db *db, const char *sql, struct strbuf *err)
 static int exec_whole(struct postgres_db *pg, const char *sql,
 		      struct db_error_pos *pos, struct strbuf *err)
 {
-	static const char begin[] = "BEGIN;";
+	static const char begin[] = BEGIN_XID ";";
 	struct strbuf text = STRBUF_INIT;
-	size_t skip = 0, off;
+	size_t skip = 0, off, nres = 0;
 	PGresult *res, *failed = NULL;
 	size_t done = 0;
-	int ret = 0, sent;
+	long deadline = deadline_of(pg);
+	int ret = 0, sent, fail = 0, with_begin = 0;
 
+	if (!usable(pg, err))
+		return -1;
 	if (pg->begin_pending) {
 		pg->begin_pending = 0;
 		strbuf_addstr(&text, begin);
 		skip = strlen(begin);
+		with_begin = 1;
 	}
 	strbuf_addstr(&text, sql);
 	sent = PQsendQuery(pg->conn, text.buf);
 	if (!sent) {
 		strbuf_release(&text);
+		note_lost(pg);
 		return conn_fail(pg, err);
 	}
-	while ((res = PQgetResult(pg->conn))) {
+	if (flush_out(pg, deadline, err)) {
+		strbuf_release(&text);
+		return -1;
+	}
+	while ((res = next_result(pg, deadline, &fail, err))) {
+		nres++;
+		if (with_begin && nres == 2 && !failed)
+			keep_xid(pg, res);
 		switch (PQresultStatus(res)) {
 		case PGRES_COPY_IN:
 			PQputCopyEnd(pg->conn, "COPY FROM STDIN is not supported in a revision body");
@@ -456,6 +665,17 @@ static int exec_whole(struct postgres_db *pg, const char *sql,
 			PQclear(res);
 		}
 	}
+	if (fail) {
+		PQclear(failed);
+		strbuf_release(&text);
+		return -1;
+	}
+	note_lost(pg);
+	if (!failed && nres == 0) {
+		/* no result at all: the connection went away */
+		strbuf_release(&text);
+		return conn_fail(pg, err);
+	}
 	if (!failed) {
 		strbuf_release(&text);
 		return 0;
@@ -468,8 +688,8 @@ static int exec_whole(struct postgres_db *pg, const char *sql,
 		struct stmt *st = NULL;
 		size_t n = split_statements(sql, &st);
 
-		if (skip && done)
-			done--; /* the BEGIN's own result */
+		if (with_begin)
+			done = done >= 2 ? done - 2 : 0; /* the BEGIN's and the xid's results */
 		pos->line = line_at(sql, done < n ? st[done].start : 0);
 		free(st);
 	}
@@ -488,9 +708,12 @@ static int exec_each(struct postgres_db *pg, const char *sql,
 
 	for (i = 0; i < n && !ret; i++) {
 		char *text = xstrndup(sql + st[i].start, st[i].end - st[i].start);
-		PGresult *res = PQexec(pg->conn, text);
+		PGresult *res = exec_timed(pg, text, -1, NULL, err);
 
-		if (!res || !result_ok(res)) {
+		if (!res) {
+			ret = -1;
+			pos->line = line_at(sql, st[i].start);
+		} else if (!result_ok(res)) {
 			long p = res ? statement_position(res) : 0;
 
 			ret = result_fail(pg, res, pos->sqlstate, err);
@@ -539,17 +762,12 @@ static int postgres_exec_params(struct db *db, const char *sql,
 {
 	struct postgres_db *pg = (struct postgres_db *)db;
 	struct strbuf text = STRBUF_INIT;
-	PGresult *res;
 	int ret = 0;
 
 	if (send_begin(pg, err))
 		return -1;
 	dollar_params(&text, sql);
-	res = PQexecParams(pg->conn, text.buf, (int)nparams, NULL, params,
-			   NULL, NULL, 0);
-	if (!res || !result_ok(res))
-		ret = result_fail(pg, res, NULL, err);
-	PQclear(res);
+	ret = exec_ok(pg, text.buf, (int)nparams, params, NULL, err);
 	strbuf_release(&text);
 	return ret;
 }
@@ -567,9 +785,11 @@ static int query_params(struct postgres_db *pg, const char *sql,
 	if (send_begin(pg, err))
 		return -1;
 	dollar_params(&text, sql);
-	res = PQexecParams(pg->conn, text.buf, nparams, NULL, params, NULL, NULL, 0);
+	res = exec_timed(pg, text.buf, nparams, params, err);
 	strbuf_release(&text);
-	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (!res)
+		return -1;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		result_fail(pg, res, NULL, err);
 		PQclear(res);
 		return -1;
@@ -707,14 +927,24 @@ static int postgres_lock(struct db *db, long timeout_ms, struct strbuf *err)
 		params[1] = ms.buf;
 		strbuf_addstr(&sql, "SELECT pg_catalog.set_config('lock_timeout', $2, false),"
 			      " pg_catalog.pg_advisory_lock($1::bigint)");
-		res = PQexecParams(pg->conn, sql.buf, 2, NULL, params, NULL, NULL, 0);
+		/* the wait may take timeout_ms on top of an answer's time */
+		if (pg->timeout_ms > 0)
+			pg->timeout_ms += timeout_ms;
+		res = exec_timed(pg, sql.buf, 2, params, &e);
+		if (pg->timeout_ms > 0)
+			pg->timeout_ms -= timeout_ms;
 		strbuf_release(&sql);
-		if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (res && PQresultStatus(res) != PGRES_TUPLES_OK) {
 			result_fail(pg, res, sqlstate, &e);
 			if (!strcmp(sqlstate, "55P03"))
 				gave_up = 1;
 		}
 		PQclear(res);
+		if (pg->broken || pg->lost) {
+			strbuf_addf(err, "cannot take the advisory lock of %s: %s",
+				    db->lock_table ? db->lock_table : "the version table", e.buf);
+			goto cleanup;
+		}
 		params[0] = nsaved ? saved[0] : "0";
 		{
 			struct strbuf ignore = STRBUF_INIT;
@@ -754,23 +984,157 @@ cleanup:
 static void postgres_unlock(struct db *db)
 {
 	struct postgres_db *pg = (struct postgres_db *)db;
-	struct strbuf key = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT, ignore = STRBUF_INIT;
 	const char *params[1];
-	PGresult *res;
 
 	if (!pg->locked)
+		return;
+	pg->locked = 0;
+	/* A connection that is gone took its session lock with it. */
+	if (pg->broken || PQstatus(pg->conn) == CONNECTION_BAD)
 		return;
 	/* A failed transaction must not keep the unlock from running. */
 	pg->begin_pending = 0;
 	if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
-		PQclear(PQexec(pg->conn, "ROLLBACK"));
+		exec_ok(pg, "ROLLBACK", -1, NULL, NULL, &ignore);
 	strbuf_addf(&key, "%lld", (long long)pg->lock_key);
 	params[0] = key.buf;
-	res = PQexecParams(pg->conn, "SELECT pg_catalog.pg_advisory_unlock($1::bigint)",
-			   1, NULL, params, NULL, NULL, 0);
-	PQclear(res);
+	exec_ok(pg, "SELECT pg_catalog.pg_advisory_unlock($1::bigint)", 1, params, NULL, &ignore);
 	strbuf_release(&key);
-	pg->locked = 0;
+	strbuf_release(&ignore);
+}
+
+/* ------------------------------------------------------------------
+ * COMMIT, and a COMMIT whose answer was lost
+ */
+
+static void free_conninfo(struct postgres_db *pg)
+{
+	size_t i;
+
+	for (i = 0; pg->ckeys && pg->ckeys[i]; i++) {
+		if (pg->cvalues[i] && !strcmp(pg->ckeys[i], "password"))
+			memset((char *)pg->cvalues[i], 0, strlen(pg->cvalues[i]));
+		free((char *)pg->ckeys[i]);
+		free((char *)pg->cvalues[i]);
+	}
+	free(pg->ckeys);
+	free(pg->cvalues);
+	pg->ckeys = pg->cvalues = NULL;
+}
+
+/*
+ * Whether transaction xid committed, asked on a new connection: 1 yes,
+ * 0 no, -1 unknown (message in err). The old session may still be
+ * alive on the server, its COMMIT unread or still running: it is ended
+ * (pg_terminate_backend(), allowed on one's own sessions) and the
+ * question asked again until the answer is final.
+ */
+static int settle(struct postgres_db *pg, int old_pid, struct strbuf *err)
+{
+	struct strbuf pid = STRBUF_INIT;
+	long until = clock_ms() + (pg->timeout_ms > 0 ? pg->timeout_ms : 30000);
+	const char *params[1];
+	int ret = -1;
+
+	PQfinish(pg->conn);
+	pg->conn = PQconnectdbParams(pg->ckeys, pg->cvalues, 0);
+	pg->broken = 0;
+	if (!pg->conn || PQstatus(pg->conn) != CONNECTION_OK) {
+		strbuf_addstr(err, "cannot connect again to ask: ");
+		if (pg->conn)
+			conn_fail(pg, err);
+		pg->broken = 1;
+		return -1;
+	}
+	PQsetNoticeProcessor(pg->conn, drop_notice, NULL);
+	PQsetnonblocking(pg->conn, 1);
+	strbuf_addf(&pid, "%d", old_pid);
+	for (;;) {
+		char **rows = NULL;
+		size_t n = 0;
+
+		params[0] = pg->xid;
+		if (query_params(pg, "SELECT coalesce(pg_catalog.txid_status(?1::bigint), 'unknown')",
+				 params, 1, &rows, &n, err))
+			break;
+		if (n && !strcmp(rows[0], "committed"))
+			ret = 1;
+		else if (n && !strcmp(rows[0], "aborted"))
+			ret = 0;
+		else if (!n || strcmp(rows[0], "in progress"))
+			strbuf_addf(err, "the server does not know transaction %s any more", pg->xid);
+		free_rows(rows, n);
+		if (ret >= 0 || !n || clock_ms() > until)
+			break;
+		params[0] = pid.buf;
+		if (query_params(pg, "SELECT pg_catalog.pg_terminate_backend(?1::int)::text",
+				 params, 1, &rows, &n, err))
+			break;
+		free_rows(rows, n);
+		usleep(100000);
+	}
+	if (ret < 0 && clock_ms() > until)
+		strbuf_addf(err, "transaction %s was still in progress", pg->xid);
+	strbuf_release(&pid);
+	return ret;
+}
+
+static int postgres_commit(struct db *db, struct db_error_pos *pos, struct strbuf *err)
+{
+	struct postgres_db *pg = (struct postgres_db *)db;
+	struct strbuf e = STRBUF_INIT, q = STRBUF_INIT;
+	PGresult *res;
+	int old_pid, done, ret = -1;
+
+	if (pg->begin_pending) {
+		pg->begin_pending = 0;
+		return 0;
+	}
+	old_pid = pg->conn ? PQbackendPID(pg->conn) : 0;
+	res = exec_timed(pg, "COMMIT", -1, NULL, &e);
+	if (res && result_ok(res) && !strcmp(PQcmdStatus(res), "COMMIT")) {
+		ret = 0;
+		goto cleanup;
+	}
+	if (res && result_ok(res)) {
+		/* COMMIT of a failed transaction answers ROLLBACK */
+		strbuf_addstr(err, "the server rolled the transaction back at COMMIT");
+		goto cleanup;
+	}
+	note_lost(pg);
+	if (res && (!pg->lost || !pg->xid)) {
+		result_fail(pg, res, pos->sqlstate, err);
+		goto cleanup;
+	}
+	if (!pg->lost || !pg->xid || !pg->ckeys) {
+		strbuf_add(err, e.buf, e.len);
+		goto cleanup;
+	}
+	if (res)
+		result_fail(pg, res, NULL, &e);
+	/* COMMIT went out; its answer did not come back */
+	done = settle(pg, old_pid, &q);
+	pg->locked = 0; /* the lock went with the old session */
+	strbuf_addf(err, "the answer to COMMIT was lost (%s); ", e.buf);
+	if (done == 1) {
+		strbuf_addf(err, "asked on a new connection, the server says transaction %s committed", pg->xid);
+		ret = DB_ERR_LOST_COMMITTED;
+	} else if (done == 0) {
+		strbuf_addf(err, "asked on a new connection, the server says transaction %s did not commit", pg->xid);
+	} else {
+		strbuf_addf(err, "whether transaction %s committed is unknown (%s); the next run reads it from the version table",
+			    pg->xid, q.buf);
+		ret = DB_ERR_UNKNOWN;
+	}
+	pg->broken = 1; /* nothing more on this run's connection */
+cleanup:
+	PQclear(res);
+	free(pg->xid);
+	pg->xid = NULL;
+	strbuf_release(&e);
+	strbuf_release(&q);
+	return ret;
 }
 
 static void postgres_close(struct db *db)
@@ -785,6 +1149,8 @@ static void postgres_close(struct db *db)
 		memset(pg->password, 0, strlen(pg->password));
 		free(pg->password);
 	}
+	free_conninfo(pg);
+	free(pg->xid);
 	free(pg->base.display);
 	free(pg);
 }
@@ -801,6 +1167,7 @@ static const struct db_ops postgres_ops = {
 	.lock = postgres_lock,
 	.unlock = postgres_unlock,
 	.close = postgres_close,
+	.commit = postgres_commit,
 };
 
 /* ------------------------------------------------------------------
@@ -930,6 +1297,20 @@ static void host_lists(struct conninfo *ci, const struct url *u)
 		conninfo_set(ci, "port", ci->ports.buf);
 }
 
+/* "2", "0.5": seconds as milliseconds; 0 for a good number. */
+static int seconds(const char *v, long *ms)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &end);
+	if (errno || end == v || *end || d < 0 || d > 86400 * 7)
+		return -1;
+	*ms = (long)(d * 1000);
+	return 0;
+}
+
 int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 		     struct strbuf *err)
 {
@@ -937,6 +1318,7 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 	struct conninfo ci = { NULL, NULL, 0, 0, STRBUF_INIT, STRBUF_INIT };
 	struct strbuf disp = STRBUF_INIT;
 	size_t i;
+	int lock_retries = -1;
 
 	*out = NULL;
 	pg->base.ops = &postgres_ops;
@@ -952,15 +1334,43 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 	if (url->password)
 		conninfo_set(&ci, "password", url->password);
 	host_lists(&ci, url);
-	for (i = 0; i < url->nparams; i++)
-		if (strcmp(url->params[i].key, "host"))
-			conninfo_set(&ci, url->params[i].key, url->params[i].value);
+	pg->timeout_ms = 60000;
+	for (i = 0; i < url->nparams; i++) {
+		const char *k = url->params[i].key, *v = url->params[i].value;
+
+		if (!strcmp(k, "timeout") || !strcmp(k, "lock_timeout")) {
+			if (seconds(v, k[0] == 't' ? &pg->timeout_ms : &pg->stmt_lock_timeout_ms)) {
+				strbuf_addf(err, "query parameter '%s' of the database URL: '%s' is not a number of seconds",
+					    k, v);
+				goto fail;
+			}
+		} else if (!strcmp(k, "lock_retries")) {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(v, &end, 10);
+			if (errno || end == v || *end || n < 0 || n > 1000) {
+				strbuf_addf(err, "query parameter 'lock_retries' of the database URL: '%s' is not a number from 0 to 1000", v);
+				goto fail;
+			}
+			lock_retries = (int)n;
+		} else if (strcmp(k, "host")) {
+			conninfo_set(&ci, k, v);
+		}
+	}
 	/* Positions in error reports count UTF-8 characters. */
 	if (!conninfo_has(&ci, "client_encoding") && !getenv("PGCLIENTENCODING"))
 		conninfo_set(&ci, "client_encoding", "UTF8");
 	if (!conninfo_has(&ci, "connect_timeout") && !getenv("PGCONNECT_TIMEOUT"))
-		conninfo_set(&ci, "connect_timeout", "30");
+		conninfo_set(&ci, "connect_timeout", "10");
 	conninfo_set(&ci, "fallback_application_name", "git-dbmig");
+	pg->ckeys = xcalloc(ci.n + 1, sizeof(*pg->ckeys));
+	pg->cvalues = xcalloc(ci.n + 1, sizeof(*pg->cvalues));
+	for (i = 0; i < ci.n; i++) {
+		pg->ckeys[i] = xstrdup(ci.keys[i]);
+		pg->cvalues[i] = ci.values[i] ? xstrdup(ci.values[i]) : NULL;
+	}
 
 	/* expand_dbname = 0: a database name is a name, never a conninfo. */
 	pg->conn = PQconnectdbParams(ci.keys, ci.values, 0);
@@ -970,10 +1380,40 @@ int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 	}
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		strbuf_addf(err, "cannot connect to '%s': ", pg->base.display);
+		if (strstr(PQerrorMessage(pg->conn), "timeout expired")) {
+			const char *ct = getenv("PGCONNECT_TIMEOUT");
+			size_t k;
+
+			for (k = 0; k < ci.n; k++)
+				if (!strcmp(ci.keys[k], "connect_timeout"))
+					ct = ci.values[k];
+			strbuf_addf(err, "timed out: no answer within %s s (connect_timeout=%s): ",
+				    ct ? ct : "?", ct ? ct : "?");
+		}
 		conn_fail(pg, err);
 		goto fail;
 	}
 	PQsetNoticeProcessor(pg->conn, drop_notice, NULL);
+	/* sends that cannot go out at once wait in flush_out(), with the deadline */
+	PQsetnonblocking(pg->conn, 1);
+	if (pg->stmt_lock_timeout_ms > 0) {
+		/*
+		 * Every statement of the run, bodies too, waits at most this
+		 * long for a lock; the run lock's own wait sets its value
+		 * and then puts this one back.
+		 */
+		struct strbuf ms = STRBUF_INIT;
+		const char *params[1];
+		int r;
+
+		strbuf_addf(&ms, "%ldms", pg->stmt_lock_timeout_ms);
+		params[0] = ms.buf;
+		r = exec_ok(pg, "SELECT pg_catalog.set_config('lock_timeout', $1, false)", 1, params, NULL, err);
+		strbuf_release(&ms);
+		if (r)
+			goto fail;
+		pg->base.lock_retries = lock_retries >= 0 ? lock_retries : 5;
+	}
 	free(ci.keys);
 	free(ci.values);
 	strbuf_release(&ci.hosts);

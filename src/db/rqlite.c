@@ -85,10 +85,14 @@ static int not_sent(const char *e)
 		     strstr(e, "no leader") || strstr(e, "connect: connection refused"));
 }
 
-/* A node that failed to pass the request on to the leader: who knows. */
+/*
+ * A node that failed to pass the request on to the leader, or a leader
+ * that lost its leadership while the entry was in the log: whether it
+ * committed is not known (a later leader may still commit it).
+ */
 static int lost_on_the_way(const char *e)
 {
-	return e && strstr(e, "on remote node");
+	return e && (strstr(e, "on remote node") || strstr(e, "leadership lost"));
 }
 
 /*
@@ -108,7 +112,7 @@ static int post(struct rqlite_db *r, const char *path, json_t *body,
 	for (;;) {
 		strbuf_reset(&e);
 		ret = http_post(&r->http.client, path, body, &status, out, &raw, &e);
-		if (ret == HTTP_ERR_UNKNOWN && idempotent &&
+		if (ret == HTTP_ERR_UNKNOWN && idempotent && !r->http.client.timed_out &&
 		    clock_ms() - start < r->leader_timeout_ms) {
 			usleep(200000);
 			continue;
@@ -128,9 +132,12 @@ static int post(struct rqlite_db *r, const char *path, json_t *body,
 		if (status != 200 || !*out) {
 			strbuf_addf(&e, "%s from '%s': ", path, r->http.base.display);
 			http_describe_status(&e, status, &raw);
+			if (status == 200)
+				strbuf_addstr(&e, " (not JSON)");
 			json_decref(*out);
 			*out = NULL;
-			ret = lost_on_the_way(ae) ? HTTP_ERR_UNKNOWN : -1;
+			/* a 200 that cannot be read: the request may have run */
+			ret = lost_on_the_way(ae) || status == 200 ? HTTP_ERR_UNKNOWN : -1;
 		} else if (lost_on_the_way(ae)) {
 			strbuf_addstr(&e, ae);
 			json_decref(*out);
@@ -184,7 +191,14 @@ static int run_request(struct rqlite_db *r, const struct http_stmt *v, size_t n,
 	for (i = 0; i < json_array_size(results); i++) {
 		json_t *e = json_array_get(results, i);
 		const char *msg = json_string_value(json_object_get(e, "error"));
+		json_t *ra = json_object_get(e, "rows_affected");
 
+		if (!json_is_object(e) || (ra && !json_is_integer(ra))) {
+			strbuf_addf(err, "unexpected answer from '%s': result %zu is not a statement's result",
+				    r->http.base.display, i + 1);
+			json_decref(res);
+			return -1;
+		}
 		if (msg) {
 			out->failed = (ssize_t)(base + i);
 			strbuf_addstr(err, msg);
@@ -267,9 +281,36 @@ static int rqlite_query(struct http_db *h, const struct http_stmt *q,
 		json_decref(res);
 		return -1;
 	}
-	*ncols = json_array_size(json_object_get(first, "columns"));
 	values = json_object_get(first, "values");
+	if (!json_is_object(first) || !json_is_array(json_object_get(first, "columns")) ||
+	    (values && !json_is_array(values))) {
+		strbuf_addf(err, "unexpected answer from '%s': a query result without columns and values",
+			    h->base.display);
+		json_decref(res);
+		return -1;
+	}
+	*ncols = json_array_size(json_object_get(first, "columns"));
 	n = json_array_size(values);
+	for (i = 0; i < n; i++) {
+		json_t *row = json_array_get(values, i);
+
+		if (!json_is_array(row) || json_array_size(row) != *ncols) {
+			strbuf_addf(err, "unexpected answer from '%s': row %zu does not have %zu values",
+				    h->base.display, i + 1, *ncols);
+			json_decref(res);
+			return -1;
+		}
+		for (j = 0; j < *ncols; j++) {
+			json_t *v = json_array_get(row, j);
+
+			if (json_is_object(v) || json_is_array(v)) {
+				strbuf_addf(err, "unexpected answer from '%s': row %zu holds a %s",
+					    h->base.display, i + 1, json_is_object(v) ? "JSON object" : "JSON array");
+				json_decref(res);
+				return -1;
+			}
+		}
+	}
 	*nrows = n;
 	*cells = n && *ncols ? xcalloc(n * *ncols, sizeof(**cells)) : NULL;
 	for (i = 0; i < n; i++) {
