@@ -89,6 +89,7 @@ if [ -n "$have_shim" ]; then
 		: >"$TRASH/trace.log" &&
 		traced git dbmig upgrade heads 2>/dev/null &&
 		traced git dbmig downgrade rev.one-1 2>/dev/null &&
+		traced git dbmig stamp base 2>/dev/null &&
 		traced git dbmig stamp rev_two-2 2>/dev/null &&
 		traced git dbmig stamp rev.three-3 2>/dev/null &&
 		traced git dbmig stamp --purge rev.one-1 2>/dev/null &&

@@ -27,6 +27,7 @@ if [ -n "$PG_DIR" ]; then
 		start=$(wc -l <"$PG_DIR/log") &&
 		git dbmig --url "$url" upgrade heads 2>/dev/null &&
 		git dbmig --url "$url" downgrade rev.one-1 2>/dev/null &&
+		git dbmig --url "$url" stamp base 2>/dev/null &&
 		git dbmig --url "$url" stamp rev_two-2 2>/dev/null &&
 		git dbmig --url "$url" stamp rev.three-3 2>/dev/null &&
 		git dbmig --url "$url" stamp --purge rev.one-1 2>/dev/null &&
