@@ -1,5 +1,5 @@
 #!/bin/sh
-# t5400-status-verify-postgres: "status" and "verify" on PostgreSQL (the
+# t5410-status-verify-postgres: "status" and "verify" on PostgreSQL (the
 # suite's own server, tests/lib-pg.sh): the same states as on SQLite
 # after the same commands; verify after the seed's deployment example,
 # with a file edited and a column, an index, a constraint, a view, a

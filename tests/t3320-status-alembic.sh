@@ -1,5 +1,5 @@
 #!/bin/sh
-# t3300-status-alembic: Alembic and git-dbmig take turns on one SQLite
+# t3320-status-alembic: Alembic and git-dbmig take turns on one SQLite
 # database; "status" tells which revisions Alembic applied (no dbmig_log
 # row: "outside") from those git-dbmig applied, and "verify" finds the
 # schema Alembic made the one the revisions make.
