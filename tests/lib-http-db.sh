@@ -53,24 +53,34 @@ http_need() {
 	"$PYTHON" -c 'import urllib.request' 2>/dev/null || http_skip "python3 not found"
 }
 
+# Whether process $1 is still one of this script's servers (its data
+# folder is in HTTP_DIR): a pid that has ended may belong to another
+# process by now.
+http_ours() {
+	[ -n "$1" ] && tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -q -F "$HTTP_DIR/"
+}
+
 http_stop_pid() {
-	kill -9 "$1" 2>/dev/null || :
+	http_ours "$1" && kill -9 "$1" 2>/dev/null || :
 	wait "$1" 2>/dev/null || :
 	HTTP_PIDS=$(echo " $HTTP_PIDS " | sed "s/ $1 / /")
 	return 0
 }
 
 http_stop() {
+	# servers started in a test's subshell are in the file only
+	HTTP_PIDS="$HTTP_PIDS $(cat "$HTTP_DIR/pids" 2>/dev/null)"
+	live=
 	for p in $HTTP_PIDS; do
-		kill "$p" 2>/dev/null || :
+		http_ours "$p" && live="$live $p" && kill "$p" 2>/dev/null || :
 	done
-	for p in $HTTP_PIDS; do
+	for p in $live; do
 		n=0
-		while kill -0 "$p" 2>/dev/null && [ $n -lt 50 ]; do
+		while http_ours "$p" && [ $n -lt 50 ]; do
 			sleep 0.1
 			n=$((n + 1))
 		done
-		kill -9 "$p" 2>/dev/null || :
+		http_ours "$p" && kill -9 "$p" 2>/dev/null || :
 	done
 	HTTP_PIDS=
 	if [ "${test_failed:-0}" != 0 ] && [ -d "$TRASH" ]; then
@@ -211,6 +221,7 @@ rqlite_start_node() {
 		"$d/data" >"$d/log" 2>&1 &
 	NODE_PID=$!
 	HTTP_PIDS="$HTTP_PIDS $NODE_PID"
+	echo "$NODE_PID" >>"$HTTP_DIR/pids"
 	echo "$NODE_PID" >"$d/pid"
 	echo "$NODE_HTTP" >"$d/http"
 	echo "$id" >"$d/id"
@@ -227,6 +238,7 @@ rqlite_restart_node() {
 			"$d/data" >>"$d/log" 2>&1 &
 		NODE_PID=$!
 		HTTP_PIDS="$HTTP_PIDS $NODE_PID"
+		echo "$NODE_PID" >>"$HTTP_DIR/pids"
 		echo "$NODE_PID" >"$d/pid"
 		return 0
 	done
@@ -316,6 +328,7 @@ sqld_start() {
 		--no-welcome ${auth:+--http-auth "$auth"}) >"$d/log" 2>&1 &
 	SQLD_PID=$!
 	HTTP_PIDS="$HTTP_PIDS $SQLD_PID"
+	echo "$SQLD_PID" >>"$HTTP_DIR/pids"
 	http_wait "http://$SQLD_HTTP/v2/pipeline" '{"requests":[{"type":"close"}]}' || {
 		say "FAILED: $TEST_NAME: sqld did not start"
 		cat "$d/log" >&2
