@@ -157,9 +157,9 @@ test_expect_success 'a squashed label: the folded ids are gone, squashed into th
 test_expect_success 'colour on a terminal, none on a pipe or with --no-color' '
 	cd seed &&
 	if command -v script >/dev/null; then
-		script -qec "git dbmig status" /dev/null >tty.out &&
+		TERM=xterm script -qec "git dbmig status" /dev/null >tty.out &&
 		grep -q "$(printf "\033\\[32mapplied")" tty.out &&
-		script -qec "git dbmig --no-color status" /dev/null >tty.out &&
+		TERM=xterm script -qec "git dbmig --no-color status" /dev/null >tty.out &&
 		! grep -q "$(printf "\033")" tty.out
 	fi &&
 	git dbmig status >out &&
