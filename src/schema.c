@@ -45,7 +45,8 @@ static int cmp_item(const void *a, const void *b)
 
 void schema_sort(struct schema *s)
 {
-	qsort(s->v, s->n, sizeof(*s->v), cmp_item);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_item);
 }
 
 void schema_release(struct schema *s)
@@ -166,7 +167,11 @@ static const char *const pg_queries[] = {
 	"pg_get_constraintdef(con.oid) "
 	"FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
 	"JOIN pg_namespace n ON n.oid = c.relnamespace "
-	"WHERE " PG_USER_NS " AND n.nspname || '.' || c.relname NOT IN (@SKIP@)",
+	/*
+	 * PostgreSQL 18 keeps NOT NULL as constraints of type 'n' too; the
+	 * column's line already says NOT NULL, as on older servers
+	 */
+	"WHERE con.contype <> 'n' AND " PG_USER_NS " AND n.nspname || '.' || c.relname NOT IN (@SKIP@)",
 
 	"SELECT 'view' || E'\\t' || n.nspname || '.' || c.relname || E'\\t' || pg_get_viewdef(c.oid) "
 	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
