@@ -40,7 +40,18 @@ int render_image(struct strbuf *out, const char *dot, const char *format,
 	if (gvLayout(gvc, g, "dot")) {
 		const char *m = aglasterr();
 
-		strbuf_addf(err, "graphviz cannot lay out the graph: %s", m ? m : "no dot layout plugin");
+		/*
+		 * Graphviz finds its layout plugins through a config file that
+		 * 'dot -c' writes; Debian's graphviz package runs it, and on
+		 * newer releases the library package alone does not. Its
+		 * message goes on for lines: keep the first.
+		 */
+		strbuf_addstr(err, "graphviz cannot lay out the graph: ");
+		if (m && *m)
+			strbuf_add(err, m, strcspn(m, "\n"));
+		else
+			strbuf_addstr(err, "no dot layout plugin");
+		strbuf_addstr(err, " (Graphviz's plugins are not registered: install the graphviz package, or run 'dot -c' as root)");
 		goto cleanup;
 	}
 	laid = 1;

@@ -139,4 +139,13 @@ test_expect_success 'a PNG is not written to a terminal' '
 	fi
 '
 
+test_expect_success 'Graphviz without its plugins registered: one FAILED line saying what to install' '
+	cd seed &&
+	mkdir -p nogv &&
+	! GVBINDIR=$TRASH/seed/nogv git dbmig graph --format svg >out 2>err &&
+	test "$(wc -l <err)" = 1 &&
+	grep -q "^FAILED: graphviz cannot lay out the graph: .*install the graphviz package" err &&
+	test ! -s out
+'
+
 test_done
