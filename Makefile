@@ -56,6 +56,7 @@ LDSAN = -fsanitize=address,undefined
 # still fails "make check", which looks for the files at the end.
 SAN_LOG = $(CURDIR)/build/sanitizer
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(SAN_LOG)/asan \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-graphviz.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1:log_path=$(SAN_LOG)/ubsan
 SAN_RESET = rm -rf $(SAN_LOG) && mkdir -p $(SAN_LOG)
 SAN_VERDICT = if [ -n "$$(find $(SAN_LOG) -type f -size +0)" ]; then cat $(SAN_LOG)/*; \
