@@ -959,25 +959,6 @@ static void lex_next(struct pylex *lx, struct tok *t)
 
 /* ------------- Alembic .py files: reading the assignments --------------- */
 
-static void add_utf8(struct strbuf *sb, unsigned long cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (int)(0xc0 | (cp >> 6)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (int)(0xe0 | (cp >> 12)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(sb, (int)(0xf0 | (cp >> 18)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 static int hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -1058,7 +1039,7 @@ static int decode_string(struct strbuf *sb, const char *s, size_t len,
 				strbuf_addch(sb, e);
 				break;
 			}
-			add_utf8(sb, (unsigned long)v);
+			strbuf_add_utf8(sb, (uint32_t)v);
 			i += e == 'x' ? 2 : e == 'u' ? 4 : 8;
 			break;
 		default:
@@ -1069,7 +1050,7 @@ static int decode_string(struct strbuf *sb, const char *s, size_t len,
 				for (k = 1; k < 3 && i < len &&
 				     s[i] >= '0' && s[i] <= '7'; k++)
 					cp = cp * 8 + (unsigned long)(s[i++] - '0');
-				add_utf8(sb, cp);
+				strbuf_add_utf8(sb, (uint32_t)cp);
 				break;
 			}
 			strbuf_addch(sb, '\\');

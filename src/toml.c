@@ -533,25 +533,6 @@ bad:
 	return -1;
 }
 
-static void add_utf8(struct strbuf *sb, uint32_t cp)
-{
-	if (cp < 0x80) {
-		strbuf_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		strbuf_addch(sb, (int)(0xc0 | (cp >> 6)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		strbuf_addch(sb, (int)(0xe0 | (cp >> 12)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		strbuf_addch(sb, (int)(0xf0 | (cp >> 18)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		strbuf_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /* ------------------------------------------------------------------
  * Strings
  */
@@ -574,7 +555,7 @@ static int parse_hex_char(struct parser *ps, size_t *pos, size_t n,
 	if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return fail(ps, *pos, "escaped character U+%04X is not a Unicode scalar value",
 			    (unsigned)cp);
-	add_utf8(out, cp);
+	strbuf_add_utf8(out, cp);
 	return 0;
 }
 
