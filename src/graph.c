@@ -745,3 +745,33 @@ void graph_free(struct graph *g)
 	free(g->real_bases);
 	free(g);
 }
+
+int graph_rows_are_heads(const struct graph *g, const int *rows, size_t n,
+			 int *missing, size_t *nmissing)
+{
+	size_t i, k, nm = 0;
+	int ok = 1;
+
+	for (i = 0; i < n; i++) {
+		int found = 0;
+
+		for (k = 0; !found && k < g->nheads; k++)
+			found = g->heads[k] == rows[i];
+		ok &= found;
+	}
+	for (k = 0; k < g->nheads; k++) {
+		int found = 0;
+
+		for (i = 0; !found && i < n; i++)
+			found = g->heads[k] == rows[i];
+		if (!found) {
+			ok = 0;
+			if (missing)
+				missing[nm] = g->heads[k];
+			nm++;
+		}
+	}
+	if (nmissing)
+		*nmissing = nm;
+	return ok;
+}

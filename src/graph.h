@@ -124,4 +124,15 @@ void graph_descendants(const struct graph *g, const int *targets, size_t n,
  */
 int *graph_topo_order(const struct graph *g);
 
+/*
+ * current --check-heads's rule, as Alembic 1.17.1+ checks it: the
+ * version rows (revision indexes, -1 for an id the graph lacks) are
+ * exactly the graph's heads. A head that something depends on is never
+ * a row once its dependent is applied, so in such a graph this fails.
+ * missing (optional, g->nheads entries) gets the heads without a row,
+ * *nmissing their number.
+ */
+int graph_rows_are_heads(const struct graph *g, const int *rows, size_t n,
+			 int *missing, size_t *nmissing);
+
 #endif

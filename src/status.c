@@ -341,9 +341,24 @@ int status_build(struct status *out, const struct graph *g,
 		e->log = gone[k];
 	}
 
-	/* the rule of current --check-heads, on the heads this database takes */
+	/* the heads this database takes that upgrade heads would still run */
 	for (i = 0; i < g->nreal_heads; i++)
 		out->heads_not_applied += wanted[g->real_heads[i]] && !applied[g->real_heads[i]];
+
+	/* and current --check-heads's own rule, which a depended-on head fails */
+	{
+		int *rowrevs = xcalloc(nrows ? nrows : 1, sizeof(*rowrevs));
+		int *missing = xcalloc(g->nheads ? g->nheads : 1, sizeof(*missing));
+		size_t nmissing = 0;
+
+		for (i = 0; i < nrows; i++)
+			rowrevs[i] = graph_find(g, rows[i]);
+		out->check_heads = graph_rows_are_heads(g, rowrevs, nrows, missing, &nmissing);
+		for (i = 0; i < nmissing; i++)
+			revlist_add(&out->heads_without_row, missing[i]);
+		free(missing);
+		free(rowrevs);
+	}
 
 	/* one summary per label: where it stands, how far from its head */
 	out->labels = xcalloc(g->nlabels ? g->nlabels : 1, sizeof(*out->labels));
@@ -432,5 +447,6 @@ void status_release(struct status *st)
 		revlist_release(&st->labels[i].at);
 	}
 	free(st->labels);
+	revlist_release(&st->heads_without_row);
 	memset(st, 0, sizeof(*st));
 }

@@ -81,8 +81,10 @@ struct status {
 	size_t nlabels;
 	size_t count[STATUS_UNKNOWN + 1];  /* entries per state */
 	size_t heads_not_applied;          /* heads (of the target's labels) not applied */
+	int check_heads;                   /* current --check-heads passes */
+	struct revlist heads_without_row;  /* the graph's heads no version row names */
 };
-#define STATUS_INIT { NULL, 0, 0, NULL, 0, { 0 }, 0 }
+#define STATUS_INIT { NULL, 0, 0, NULL, 0, { 0 }, 0, 0, REVLIST_INIT }
 
 /*
  * Where the database with these version rows and log rows stands. labels

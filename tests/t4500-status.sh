@@ -43,6 +43,21 @@ test_expect_success 'a database not made yet: everything pending, in upgrade ord
 	grep -q "^MOD1 *at base, $n behind mod1_rev3$" out
 '
 
+test_expect_success 'every head applied: status says why current --check-heads still fails' '
+	cd seed &&
+	git dbmig -q upgrade heads &&
+	git dbmig status >out &&
+	grep -q "^\([0-9]*\) revisions: \1 applied; 0 heads not applied$" out &&
+	! git dbmig current --check-heads >/dev/null 2>&1 &&
+	grep "^current --check-heads fails: heads have no version row: " out >line &&
+	grep -q "init_core_popdata (init_core_version0 depends on it)" line &&
+	git dbmig status --json >json &&
+	"$PYTHON" -c "import json, sys; s = json.load(open(sys.argv[1]))[\"summary\"]
+assert s[\"check_heads\"] is False and \"init_core_popdata\" in s[\"heads_without_row\"], s" json &&
+	git dbmig upgrade --plan heads >plan && ! grep "^upgrade " plan &&
+	git dbmig -q downgrade base
+'
+
 test_expect_success 'applied revisions show their dbmig_log row and the version row' '
 	cd seed &&
 	git dbmig -q upgrade CORE@head &&

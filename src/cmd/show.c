@@ -365,34 +365,11 @@ cleanup:
  * also go there on one line ("a (head), b"), and only the -v form is
  * printed (a fleet's summary line carries the short one).
  */
-/*
- * current --check-heads, as Alembic 1.17.1+ checks it (command.current):
- * the version rows must be exactly the graph's heads, every revision
- * with no down_revision child. An effective head (one that something
- * depends on) is one of them, and is never a row once its dependent is
- * applied: in such a graph Alembic's check, and so this one, fails.
- */
+/* current --check-heads: graph_rows_are_heads(), Alembic's words */
 static int check_heads(const struct graph *g, const struct revlist *rows,
 		       struct strbuf *err)
 {
-	size_t i, k;
-	int ok = 1;
-
-	for (i = 0; ok && i < rows->n; i++) {
-		int found = 0;
-
-		for (k = 0; k < g->nheads; k++)
-			found |= g->heads[k] == rows->v[i];
-		ok = found;
-	}
-	for (k = 0; ok && k < g->nheads; k++) {
-		int found = 0;
-
-		for (i = 0; i < rows->n; i++)
-			found |= g->heads[k] == rows->v[i];
-		ok = found;
-	}
-	if (ok)
+	if (graph_rows_are_heads(g, rows->v, rows->n, NULL, NULL))
 		return 0;
 	strbuf_addstr(err, "Database is not on all head revisions");
 	return -1;

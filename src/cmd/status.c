@@ -198,6 +198,31 @@ static void text_status(struct strbuf *out, const struct graph *g,
 	}
 	strbuf_addf(out, "; %zu head%s not applied\n", st->heads_not_applied,
 		    st->heads_not_applied == 1 ? "" : "s");
+	/*
+	 * Every head applied, and yet Alembic's current --check-heads (and
+	 * git-dbmig's) fails: say why, so that the two never seem to differ.
+	 */
+	if (!st->heads_not_applied && !st->check_heads) {
+		strbuf_addstr(out, "current --check-heads fails: ");
+		if (st->heads_without_row.n) {
+			size_t i;
+
+			strbuf_addstr(out, st->heads_without_row.n == 1 ?
+				      "a head has no version row: " : "heads have no version row: ");
+			for (i = 0; i < st->heads_without_row.n; i++) {
+				const struct rev *h = &g->revs[st->heads_without_row.v[i]];
+
+				strbuf_addf(out, "%s%s", i ? ", " : "", h->id);
+				if (h->nallnext)
+					strbuf_addf(out, " (%s depends on it)", g->revs[h->allnext[0]].id);
+				else
+					strbuf_addstr(out, " (not one of this database's labels)");
+			}
+			strbuf_addch(out, '\n');
+		} else {
+			strbuf_addstr(out, "a version row names no head\n");
+		}
+	}
 }
 
 static void json_logrow(struct strbuf *out, const struct status_logrow *lr)
@@ -291,7 +316,10 @@ static void json_status(struct strbuf *out, const struct graph *g,
 	strbuf_addstr(out, st->nlabels ? "\n], \"summary\": {" : "], \"summary\": {");
 	for (i = 0; i <= STATUS_UNKNOWN; i++)
 		strbuf_addf(out, "\"%s\": %zu, ", status_state_name(i), st->count[i]);
-	strbuf_addf(out, "\"heads_not_applied\": %zu}}\n", st->heads_not_applied);
+	strbuf_addf(out, "\"heads_not_applied\": %zu, \"check_heads\": %s, \"heads_without_row\": ",
+		    st->heads_not_applied, st->check_heads ? "true" : "false");
+	json_revlist(out, g, &st->heads_without_row);
+	strbuf_addstr(out, "}}\n");
 }
 
 struct status_run {

@@ -206,9 +206,58 @@ static void test_good_row(void **state)
 	strbuf_release(&err);
 }
 
+struct heads_case {
+	const char *graph;
+	const char *rows;
+	size_t not_applied;
+	int check_heads;
+	const char *without_row;
+};
+
+/* The heads summary and current --check-heads's rule, side by side. */
+static const struct heads_case heads_cases[] = {
+	{ "a1; a2 <a1", "a2", 0, 1, "" },
+	{ "a1; a2 <a1", "a1", 1, 0, "a2" },
+	{ "a1; a2 <a1", "", 1, 0, "a2" },
+	/* a1 is a head (no down_revision child) that b1 depends on */
+	{ "a1 @A; b1 @B ^a1", "b1", 0, 0, "a1" },
+	{ "a1 @A; b1 @B ^a1", "a1 b1", 0, 1, "" },
+	{ "a1 @A; b1 @B ^a1", "zz", 1, 0, "a1 b1" },
+};
+
+static void test_heads(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(heads_cases) / sizeof(heads_cases[0]); i++) {
+		const struct heads_case *c = &heads_cases[i];
+		struct strbuf err = STRBUF_INIT, got = STRBUF_INIT;
+		struct status_log log = STATUS_LOG_INIT;
+		struct status st = STATUS_INIT;
+		struct graph *g = NULL;
+		char **rows = NULL;
+		size_t nrows = 0;
+
+		assert_int_equal(build_graph(&g, c->graph, &err), 0);
+		split_add(&rows, &nrows, c->rows);
+		assert_int_equal(status_build(&st, g, (const char *const *)rows, nrows, &log,
+					      NULL, 0, &err), 0);
+		assert_int_equal(st.heads_not_applied, c->not_applied);
+		assert_int_equal(st.check_heads, c->check_heads);
+		format_revs(&got, g, st.heads_without_row.v, st.heads_without_row.n);
+		assert_string_equal(got.buf, c->without_row);
+		status_release(&st);
+		free_words(rows, nrows);
+		graph_free(g);
+		strbuf_release(&got);
+		strbuf_release(&err);
+	}
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -219,5 +268,6 @@ int main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bad_row);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_good_row);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_heads);
 	return _cmocka_run_group_tests("status", tests, n, NULL, NULL);
 }
