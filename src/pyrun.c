@@ -492,6 +492,11 @@ static int materialise(struct pyrun *r, const struct project *p, json_t *req,
 		strbuf_addf(&sub, "%s/%s", r->tmpdir, p->ini_path + n);
 		add_str(req, "config", sub.buf);
 	}
+	if (p->toml_path && !strncmp(p->toml_path, top, n)) {
+		strbuf_reset(&sub);
+		strbuf_addf(&sub, "%s/%s", r->tmpdir, p->toml_path + n);
+		add_str(req, "toml", sub.buf);
+	}
 	ret = 0;
 cleanup:
 	free(top);
@@ -521,6 +526,7 @@ int pyrun_start(struct pyrun **out, const struct project *p,
 	req = json_object();
 	add_str(req, "op", "load");
 	add_str(req, "config", p->ini_path);
+	add_str(req, "toml", p->toml_path);
 	add_str(req, "name", p->opts && p->opts->name ? p->opts->name : "alembic");
 	add_str(req, "url", p->url);
 	if (p->url) {

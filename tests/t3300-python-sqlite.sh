@@ -279,6 +279,45 @@ test_expect_success '--at and --staged run the .py files of that commit or index
 	! ls "${TMPDIR:-/tmp}" | grep "^git-dbmig-at\."
 '
 
+test_expect_success 'a project configured in pyproject.toml [tool.alembic]: the helper reads it too' '
+	mkdir tomlproj && cd tomlproj &&
+	"$PYTHON" -m alembic init migrations >/dev/null &&
+	mkdir app && printf "VALUE = %s\n" "\"from app\"" >app/__init__.py &&
+	sed -i -e "s|^sqlalchemy.url = .*|sqlalchemy.url = sqlite:///toml.db|" \
+		-e "/^script_location/d" -e "/^prepend_sys_path/d" alembic.ini &&
+	cat >pyproject.toml <<-TOML &&
+	[tool.alembic]
+	script_location = "%(here)s/migrations"
+	prepend_sys_path = ["."]
+	TOML
+	cat >migrations/versions/t1_one.py <<-PY &&
+	"""one"""
+	from alembic import op
+	import app
+	revision = "t1"
+	down_revision = None
+	branch_labels = None
+	depends_on = None
+	def upgrade():
+	    op.execute("CREATE TABLE t (value VARCHAR(20))")
+	    op.execute("INSERT INTO t VALUES (%r)" % app.VALUE)
+	def downgrade():
+	    op.execute("DROP TABLE t")
+	PY
+	git dbmig upgrade heads &&
+	test "$(rows toml.db)" = t1 &&
+	test "$(sqlite3 toml.db "SELECT value FROM t")" = "from app" &&
+	git dbmig downgrade base && test "$(rows toml.db)" = "" &&
+	if "$PYTHON" -c "import alembic.config, inspect, sys
+sys.exit(0 if \"toml_file\" in inspect.signature(alembic.config.Config.__init__).parameters else 1)"
+	then
+		# Alembic 1.16+ reads the same project the same way
+		"$PYTHON" -m alembic upgrade heads >/dev/null 2>&1 &&
+		test "$(rows toml.db)" = t1 &&
+		git dbmig downgrade base && test "$(rows toml.db)" = ""
+	fi
+'
+
 test_expect_success 'a project of .sql revisions never starts Python' '
 	mkdir sqlonly && cd sqlonly && make_project &&
 	write_rev migrations/versions s1 "" "" "" "CREATE TABLE s (id INTEGER);" "DROP TABLE s;" &&

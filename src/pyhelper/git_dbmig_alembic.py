@@ -32,6 +32,7 @@
 import argparse
 import datetime
 import functools
+import inspect
 import io
 import json
 import logging
@@ -91,7 +92,13 @@ class Bridge:
             config=req["config"], name=req["name"], x=list(req.get("x") or []),
             raiseerr=bool(req.get("verbose")), quiet=False, sql=False,
             tag=req.get("tag"), revision=req.get("target"), cmd=None)
-        cfg = Config(req["config"], ini_section=req["name"], cmd_opts=ns)
+        toml = req.get("toml")
+        kw = {}
+        if toml and "toml_file" in inspect.signature(Config.__init__).parameters:
+            kw["toml_file"] = toml  # Alembic 1.16+ reads [tool.alembic] itself
+        cfg = Config(req["config"], ini_section=req["name"], cmd_opts=ns, **kw)
+        if toml and not kw:
+            apply_toml(cfg, toml)
         url = req.get("url")
         if url is not None and req.get("chdir"):
             url = absolute_sqlite(url, req.get("orig_cwd") or ".")
@@ -314,6 +321,46 @@ def add_sql_revisions(script, revs):
             yield Script(mod, r["revision"], r["path"])
 
     script.revision_map = RevisionMap(load)
+
+
+def apply_toml(cfg, path):
+    """[tool.alembic] of pyproject.toml for an Alembic older than 1.16,
+    which reads only the ini: its keys become main options, as 1.16 reads
+    them (lists joined with os.pathsep, %(here)s the file's folder), where
+    the ini does not set them already."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10 and older
+        try:
+            import tomli as tomllib
+        except ImportError:
+            raise Failure("%s configures Alembic in [tool.alembic], which Alembic %s "
+                          "cannot read and this Python has no TOML reader for; use "
+                          "Alembic 1.16 or later" % (path, alembic_version()))
+    with open(path, "rb") as f:
+        table = tomllib.load(f).get("tool", {}).get("alembic", {})
+    here = os.path.dirname(os.path.abspath(path))
+    fc, section = cfg.file_config, cfg.config_ini_section
+
+    def text(v):
+        return str(v).replace("%(here)s", here).replace("%", "%%")
+
+    for key, value in table.items():
+        if not isinstance(value, (str, int, float, bool, list)):
+            continue
+        if fc.has_section(section) and fc.has_option(section, key):
+            continue
+        if isinstance(value, list):
+            cfg.set_main_option(key, os.pathsep.join(text(v) for v in value))
+            if key == "version_locations" and not fc.has_option(section, "version_path_separator"):
+                cfg.set_main_option("version_path_separator", "os")
+        else:
+            cfg.set_main_option(key, text(value))
+
+
+def alembic_version():
+    import alembic
+    return alembic.__version__
 
 
 def check_dialect(url, display):
