@@ -210,6 +210,11 @@ int pyrun_helper_path(struct strbuf *out, struct strbuf *err)
 			strbuf_addf(out, "%s/src/pyhelper/%s", exe, HELPER_NAME);
 			if (!access(out->buf, R_OK))
 				return 0;
+			/* an installed tree moved elsewhere: bin/ beside libexec/ */
+			strbuf_reset(out);
+			strbuf_addf(out, "%s/../libexec/git-dbmig/%s", exe, HELPER_NAME);
+			if (!access(out->buf, R_OK))
+				return 0;
 			strbuf_reset(out);
 		}
 	}

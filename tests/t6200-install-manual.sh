@@ -31,6 +31,24 @@ test_expect_success 'DESTDIR stages under its folder, with paths of PREFIX' '
 	test ! -e /opt/dbmig/bin/git-dbmig
 '
 
+test_expect_success 'an installed tree moved elsewhere finds its Python helper beside bin/' '
+	mv "$TRASH/stage/opt/dbmig" "$TRASH/moved" &&
+	mkdir pyproj && cd pyproj && make_project &&
+	cat >migrations/versions/p1_one.py <<-PY &&
+	from alembic import op
+	revision = "p1"
+	down_revision = None
+	branch_labels = None
+	depends_on = None
+	def upgrade():
+	    pass
+	def downgrade():
+	    pass
+	PY
+	GIT_DBMIG_PYTHON=$PYTHON "$TRASH/moved/bin/git-dbmig" doctor >out 2>&1 || : &&
+	grep -x "python helper: $TRASH/moved/bin/../libexec/git-dbmig/git_dbmig_alembic.py" out
+'
+
 test_expect_success 'the page is valid roff with a NAME line whatis can read' '
 	if command -v groff >/dev/null; then
 		groff -man -ww -z "$PAGE" 2>err && test ! -s err
