@@ -318,6 +318,44 @@ sys.exit(0 if \"toml_file\" in inspect.signature(alembic.config.Config.__init__)
 	fi
 '
 
+test_expect_success 'an env.py that runs the migrations twice on its database: the second run has nothing to do' '
+	mkdir twice && cd twice &&
+	"$PYTHON" -m alembic init migrations >/dev/null &&
+	sed -i "s|^sqlalchemy.url = .*|sqlalchemy.url = sqlite:///twice.db|" alembic.ini &&
+	cat >migrations/versions/w1_one.py <<-PY &&
+	from alembic import op
+	revision = "w1"
+	down_revision = None
+	branch_labels = None
+	depends_on = None
+	def upgrade():
+	    op.execute("CREATE TABLE w (id INTEGER)")
+	def downgrade():
+	    op.execute("DROP TABLE w")
+	PY
+	sed -i "s|^            context.run_migrations()|            context.run_migrations()\n            context.run_migrations()|" migrations/env.py &&
+	test "$(grep -c "context.run_migrations()" migrations/env.py)" -ge 3 &&
+	git dbmig upgrade heads && test "$(rows twice.db)" = w1 &&
+	git dbmig downgrade base && test "$(rows twice.db)" = ""
+'
+
+test_expect_success 'a multi-database env.py (a run per engine) is refused at the second database' '
+	cd twice &&
+	cat >>migrations/env.py <<-PY &&
+	if not context.is_offline_mode():
+	    from sqlalchemy import create_engine
+	    with create_engine("sqlite:///other.db").connect() as other:
+	        context.configure(connection=other, target_metadata=None)
+	        with context.begin_transaction():
+	            context.run_migrations()
+	PY
+	! git dbmig upgrade heads 2>err &&
+	grep "^FAILED: env.py runs the migrations a second time, on a database at base (a multi-database env.py" err &&
+	grep "give each database its own URL" err &&
+	test "$(rows twice.db)" = w1 &&
+	! sqlite3 other.db .tables | grep -w w
+'
+
 test_expect_success 'a project of .sql revisions never starts Python' '
 	mkdir sqlonly && cd sqlonly && make_project &&
 	write_rev migrations/versions s1 "" "" "" "CREATE TABLE s (id INTEGER);" "DROP TABLE s;" &&

@@ -155,6 +155,22 @@ class Bridge:
 
         def fn(heads, context):
             mc = context
+            state["calls"] = state.get("calls", 0) + 1
+            if state["calls"] > 1:
+                # env.py runs the migrations again: on the same database
+                # (already where the plan leaves it) that is nothing to
+                # do, as under Alembic; on another one (a multi-database
+                # env.py, one run_migrations() per engine) it is refused
+                done = set(steps[-1]["rows_after"]) if steps else set(req.get("rows_before") or ())
+                if set(heads or ()) == done:
+                    return []
+                raise Failure(
+                    "env.py runs the migrations a second time, on a database at %s "
+                    "(a multi-database env.py runs them once per engine): git-dbmig "
+                    "migrates the one database its URL names, %s, and leaves that "
+                    "other one unchanged; give each database its own URL (a --target "
+                    "each)" % (", ".join(sorted(heads)) if heads else "base",
+                               bridge.load.get("display") or "git-dbmig's URL"))
             vt = getattr(mc, "version_table", None)
             vs = getattr(mc, "version_table_schema", None)
             if vt is not None and (vt != req["version_table"] or
