@@ -22,6 +22,18 @@
 #       {"done": I} after each step, then {"ok": true} or {"error": TEXT,
 #       "step": I or null}. The rows Alembic leaves after each step are
 #       checked against rows_after before the step commits.
+#   {"op": "record", "dialect", "server_url", "steps": {"upgrade": [...],
+#    "downgrade": [...]}, "convert": [ID, ...], "sql_revisions",
+#    "sql_bodies", "x", ...}
+#       convert: runs the steps (the whole graph up, then down) twice on
+#       scratch databases of their own, recording the statements each
+#       revision of "convert" executes; answers {"revisions": {ID:
+#       {"upgrade": [SQL], "downgrade": [SQL], "reasons": [TEXT]}}}.
+#   {"op": "prove", "converted": {ID: {"upgrade": TEXT, "downgrade": TEXT}}}
+#       runs the same steps with those bodies in place of the .py
+#       revisions and compares schema, data and version rows after every
+#       step with the first recording run; answers {"steps": N,
+#       "differences": [TEXT]}. The scratch databases are dropped.
 # EOF on IN ends the helper.
 #
 # Only public or long-stable Alembic API is used (Config, ScriptDirectory,
