@@ -16,7 +16,7 @@
 # config, or a broken graph, just completes fewer words.
 
 # One word a line, as __git_dbmig_comp takes them.
-__git_dbmig_commands_fallback="$(printf '%s\n' branches check current doctor \
+__git_dbmig_commands_fallback="$(printf '%s\n' branches check convert current doctor \
 	downgrade edit ensure_version graph heads history hook init merge refs revision \
 	show squash stamp status upgrade verify)"
 __git_dbmig_global_options="$(printf '%s\n' -c --config -n --name -x --url \
@@ -295,7 +295,7 @@ _git_dbmig ()
 	fi
 
 	case "$subcommand" in
-	upgrade|downgrade|stamp|show|merge|edit)
+	upgrade|downgrade|stamp|show|merge|edit|convert)
 		__git_dbmig_revisions "$subcommand" ;;
 	squash)
 		__git_dbmig_read_graph

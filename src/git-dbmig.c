@@ -24,6 +24,7 @@ static const struct command {
 } commands[] = {
 	{ "branches", cmd_branches, "Show current branch points." },
 	{ "check", cmd_check, "Check the revision graph (the pre-commit hook runs 'check --staged')." },
+	{ "convert", cmd_convert, "Turn Alembic .py revisions into .sql files of the SQL they run, proven on scratch databases." },
 	{ "current", cmd_current, "Display the current revision for a database." },
 	{ "doctor", cmd_doctor, "Show the config, database and hook in use, and what looks wrong." },
 	{ "downgrade", cmd_downgrade, "Revert to a previous version." },

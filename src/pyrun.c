@@ -677,6 +677,24 @@ cleanup:
 	return ret;
 }
 
+int pyrun_request(struct pyrun *r, json_t *req, json_t **reply, struct strbuf *err)
+{
+	*reply = NULL;
+	fflush(stdout);
+	if (send_json(r, req, err)) {
+		helper_gone(r, err);
+		return -1;
+	}
+	if (recv_json(r, reply, err))
+		return -1;
+	if (reply_error(*reply, err)) {
+		json_decref(*reply);
+		*reply = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 void pyrun_finish(struct pyrun *r)
 {
 	if (!r)

@@ -67,6 +67,15 @@ int pyrun_segment(struct pyrun *r, const struct project *p,
 		  pyrun_begin_fn begin, void *data, size_t *failed_step,
 		  struct strbuf *err);
 
+/*
+ * One request of the convert protocol ("record", "prove"; see the
+ * helper): send req, and put the answer into *reply (the caller's, free
+ * with json_decref). An {"error": ...} answer fails with its text.
+ */
+struct json_t;
+int pyrun_request(struct pyrun *r, struct json_t *req, struct json_t **reply,
+		  struct strbuf *err);
+
 /* Close the helper's pipes and wait for it; NULL is fine. */
 void pyrun_finish(struct pyrun *r);
 

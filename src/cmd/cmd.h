@@ -23,6 +23,7 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_history(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_show(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
+int cmd_convert(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
 int cmd_hook(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err);
@@ -57,6 +58,16 @@ struct status_log;
 int cmd_status_load(struct status *st, struct status_log *log, char **display,
 		    struct project *p, char *const *labels, size_t nlabels,
 		    struct strbuf *err);
+
+/*
+ * For the commands that rewrite revision files (squash, convert): the
+ * path of file relative to repo's work tree (NULL when outside it; free
+ * it), and writing a file through a temporary one renamed over it.
+ */
+struct git_repository;
+char *cmd_repo_path(struct git_repository *repo, const char *file);
+int cmd_write_file(const char *path, const char *text, size_t len,
+		   struct strbuf *err);
 
 /* Open the project and load the graph (the common start). */
 int cmd_setup(struct cmd_ctx *ctx, struct project **out, struct strbuf *err);

@@ -7,7 +7,14 @@
 #include "url.h"
 #include "usage.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int opt_flag(const char *arg, const char *shrt, const char *lng)
 {
@@ -98,3 +105,47 @@ cleanup:
 	db_close(db);
 	return ret;
 }
+
+/* Path of file relative to the repository's work tree, or NULL. */
+char *cmd_repo_path(git_repository *repo, const char *file)
+{
+	char wd[PATH_MAX], abs[PATH_MAX];
+	const char *w = git_repository_workdir(repo);
+	size_t n;
+
+	if (!w || !realpath(w, wd) || !realpath(file, abs))
+		return NULL;
+	n = strlen(wd);
+	if (strncmp(abs, wd, n) || abs[n] != '/')
+		return NULL;
+	return xstrdup(abs + n + 1);
+}
+
+int cmd_write_file(const char *path, const char *text, size_t len,
+			struct strbuf *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd, ret = -1;
+
+	strbuf_addf(&tmp, "%s.dbmig.tmp", path);
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot create %s: %s", tmp.buf, strerror(errno));
+		goto cleanup;
+	}
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) || close(fd)) {
+		strbuf_addf(err, "cannot write %s: %s", tmp.buf, strerror(errno));
+		unlink(tmp.buf);
+		goto cleanup;
+	}
+	if (rename(tmp.buf, path)) {
+		strbuf_addf(err, "cannot replace %s: %s", path, strerror(errno));
+		unlink(tmp.buf);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	strbuf_release(&tmp);
+	return ret;
+}
+

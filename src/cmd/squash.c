@@ -21,49 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Path of file relative to the repository's work tree, or NULL. */
-static char *repo_path(git_repository *repo, const char *file)
-{
-	char wd[PATH_MAX], abs[PATH_MAX];
-	const char *w = git_repository_workdir(repo);
-	size_t n;
-
-	if (!w || !realpath(w, wd) || !realpath(file, abs))
-		return NULL;
-	n = strlen(wd);
-	if (strncmp(abs, wd, n) || abs[n] != '/')
-		return NULL;
-	return xstrdup(abs + n + 1);
-}
-
-static int write_atomic(const char *path, const char *text, size_t len,
-			struct strbuf *err)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	int fd, ret = -1;
-
-	strbuf_addf(&tmp, "%s.dbmig-squash.tmp", path);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		strbuf_addf(err, "cannot create %s: %s", tmp.buf, strerror(errno));
-		goto cleanup;
-	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) || close(fd)) {
-		strbuf_addf(err, "cannot write %s: %s", tmp.buf, strerror(errno));
-		unlink(tmp.buf);
-		goto cleanup;
-	}
-	if (rename(tmp.buf, path)) {
-		strbuf_addf(err, "cannot replace %s: %s", path, strerror(errno));
-		unlink(tmp.buf);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	strbuf_release(&tmp);
-	return ret;
-}
-
 int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *err)
 {
 	struct project *p = NULL;
@@ -130,11 +87,11 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 		if (refused)
 			goto cleanup;
 	}
-	if (write_atomic(p->graph->revs[head].path, text.buf, text.len, err))
+	if (cmd_write_file(p->graph->revs[head].path, text.buf, text.len, err))
 		goto cleanup;
 	for (k = 0; k < folded.n; k++) {
 		const char *path = p->graph->revs[folded.v[k]].path;
-		char *rel = idx ? repo_path(repo, path) : NULL;
+		char *rel = idx ? cmd_repo_path(repo, path) : NULL;
 
 		if (rel) {
 			git_index_remove_bypath(idx, rel);
@@ -147,7 +104,7 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 		}
 	}
 	if (idx) {
-		char *rel = repo_path(repo, p->graph->revs[head].path);
+		char *rel = cmd_repo_path(repo, p->graph->revs[head].path);
 
 		if (rel && git_index_add_bypath(idx, rel)) {
 			strbuf_addf(err, "squash: cannot stage %s", rel);
