@@ -181,6 +181,8 @@ __git_dbmig_option_value ()
 		__git_dbmig_comp "$(__git_dbmig_option_values "$cmd" --format)" "" "$val" ;;
 	init,-t|init,--template)
 		__git_dbmig_comp "$(__git_dbmig_option_values "$cmd" -t)" "" "$val" ;;
+	convert,--dialect)
+		__git_dbmig_comp "$(__git_dbmig_option_values "$cmd" --dialect)" "" "$val" ;;
 	*,--head)
 		__git_dbmig_read_graph
 		__git_dbmig_comp "base
@@ -202,7 +204,7 @@ $__git_dbmig_ids"
 		*)	__git_dbmig_comp "$words_" "" "$val" ":" ;;
 		esac ;;
 	,-c|,--config|,--url|,-x|*,--version-path|*,-m|*,--message|*,--rev-id|\
-	*,--branch-label|*,--lock-timeout|*,--tag|*,--dev-url|init,-t|init,--template)
+	*,--branch-label|*,--lock-timeout|*,--tag|*,--dev-url|convert,--url|convert,-x)
 		# a file, a folder or free text: leave it to bash
 		;;
 	*)
@@ -226,6 +228,8 @@ $__git_dbmig_ids" ;;
 		__git_dbmig_comp "base
 $(__git_dbmig_label_words @-1 @base)
 $__git_dbmig_ids" ;;
+	convert)
+		__git_dbmig_comp "$__git_dbmig_ids" ;;
 	stamp|show|merge|edit)
 		__git_dbmig_comp "heads
 head

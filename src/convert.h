@@ -3,7 +3,7 @@
 /*
  * convert: the text of the native .sql file that stands for an Alembic
  * .py revision, from the statements its upgrade() and downgrade() ran on
- * a scratch database (SPEC 3.3). The header is the .py revision's own
+ * a scratch database. The header is the .py revision's own
  * (revision, down_revision, branch_labels, depends_on, the docstring's
  * message and Create Date); the bodies are the recorded statements, one
  * after another, each ended by ";". No I/O; what the functions fill

@@ -161,6 +161,19 @@ test_expect_success 'global options, and the values of -n and --format' '
 	has pyproject && hasnt generic
 '
 
+test_expect_success 'convert: its options, the values of --dialect, revisions after them' '
+	comp "git dbmig convert --" >out &&
+	has --dialect --url --as-recorded --dry-run &&
+	comp "git dbmig convert --dialect " >out &&
+	has sqlite postgresql && test $(wc -l <out) = 2 &&
+	comp "git dbmig convert --dialect=p" >out &&
+	has postgresql && hasnt sqlite &&
+	comp "git dbmig convert --url " >out &&
+	hasnt core_rev1 &&
+	comp "git dbmig convert --dialect sqlite core_" >out &&
+	has core_rev1 core_rev2
+'
+
 test_expect_success '--target offers the [target:NAME] sections' '
 	comp "git dbmig upgrade --target " >out &&
 	has prod staging && test $(wc -l <out) = 2 &&
@@ -268,7 +281,8 @@ EOF
 		zcomp "git dbmig graph --format=" >out && has mermaid dot &&
 		zcomp "git dbmig init -t " >out && has generic pyproject &&
 		zcomp "git dbmig hook " >out && has install uninstall &&
-		zcomp "git dbmig squash MO" >out && has MOD1 MOD2 MOD3
+		zcomp "git dbmig squash MO" >out && has MOD1 MOD2 MOD3 &&
+		zcomp "git dbmig convert --dialect=" >out && has sqlite postgresql
 	'
 
 	test_expect_success 'zsh: git-dbmig run directly' '

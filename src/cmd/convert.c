@@ -1,6 +1,6 @@
 /*
  * cmd/convert.c: "convert [REVISION...]" turns Alembic .py revisions into
- * native .sql files (SPEC 3.3). The Python helper runs the whole graph
+ * native .sql files. The Python helper runs the whole graph
  * up to its heads and back to base on scratch databases twice, recording
  * what each revision to convert executes; a revision whose SQL the
  * scratch run cannot stand for is refused (or, with --as-recorded,
