@@ -548,6 +548,45 @@ static const char *where(const struct rev *r)
 	return r->path ? r->path : r->id;
 }
 
+/*
+ * Set bits in n words. Without -mpopcnt, __builtin_popcountll is a call
+ * into libgcc's table loop; where the CPU has the instruction (nearly
+ * every x86-64 made since 2008), a copy compiled for it is used.
+ */
+static size_t count_bits_plain(const uint64_t *w, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (size_t)__builtin_popcountll(w[i]);
+	return c;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__((target("popcnt")))
+static size_t count_bits_popcnt(const uint64_t *w, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += (size_t)__builtin_popcountll(w[i]);
+	return c;
+}
+
+static size_t count_bits(const uint64_t *w, size_t n)
+{
+	static int have = -1;
+
+	if (have < 0) {
+		__builtin_cpu_init();
+		have = __builtin_cpu_supports("popcnt") ? 1 : 0;
+	}
+	return have ? count_bits_popcnt(w, n) : count_bits_plain(w, n);
+}
+#else
+#define count_bits count_bits_plain
+#endif
+
 int graph_build(struct graph **out, struct graph_input *in, size_t n,
 		struct strbuf *err)
 {
@@ -703,12 +742,9 @@ int graph_build(struct graph **out, struct graph_input *in, size_t n,
 	spread_labels(g);
 	for (i = 0; i < n; i++) {
 		const uint64_t *row = g->labelbits + i * g->label_words;
-		size_t w, c = 0;
 
-		for (w = 0; w < g->label_words; w++)
-			c += (size_t)__builtin_popcountll(row[w]);
 		g->revs[i].labelset = row;
-		g->revs[i].nlabels = c;
+		g->revs[i].nlabels = count_bits(row, g->label_words);
 	}
 	*out = g;
 	return 0;

@@ -1010,6 +1010,21 @@ void project_target_free(struct project_target *t)
 	free(t);
 }
 
+static struct project *left_projects[4];
+
+void project_leave(struct project *p)
+{
+	size_t i;
+
+	for (i = 0; p && i < sizeof(left_projects) / sizeof(left_projects[0]); i++) {
+		if (!left_projects[i]) {
+			left_projects[i] = p;
+			return;
+		}
+	}
+	project_free(p);
+}
+
 void project_free(struct project *p)
 {
 	size_t i;

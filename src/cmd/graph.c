@@ -188,6 +188,6 @@ cleanup:
 	project_target_free(t);
 	strbuf_release(&out);
 	strbuf_release(&dot);
-	project_free(p);
+	project_leave(p);
 	return ret;
 }

@@ -114,7 +114,7 @@ int cmd_heads(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		}
 	}
 	strbuf_release(&sb);
-	project_free(p);
+	project_leave(p);
 	return 0;
 }
 
@@ -175,7 +175,7 @@ int cmd_branches(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf
 cleanup:
 	revlist_release(&order);
 	strbuf_release(&sb);
-	project_free(p);
+	project_leave(p);
 	return ret;
 }
 
@@ -297,7 +297,7 @@ cleanup:
 	revlist_release(&order);
 	revlist_release(&rows);
 	strbuf_release(&sb);
-	project_free(p);
+	project_leave(p);
 	return ret;
 }
 
@@ -356,7 +356,7 @@ cleanup:
 	migrate_free_rows(text, ntext);
 	revlist_release(&revs);
 	strbuf_release(&sb);
-	project_free(p);
+	project_leave(p);
 	return ret;
 }
 
