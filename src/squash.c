@@ -106,8 +106,9 @@ void squash_moves_release(struct squash_moves *m)
 	}
 	free(m->v);
 	free(m->dir);
+	free(m->head);
 	m->v = NULL;
-	m->dir = NULL;
+	m->dir = m->head = NULL;
 	m->n = m->alloc = 0;
 }
 
@@ -290,6 +291,9 @@ static int build_py(struct strbuf *text, struct squash_moves *moves,
 	int ret = -1;
 
 	moves->dir = parts_dir(h->path, h->id);
+	moves->head = xstrdup(h->path);
+	if (h->rf->kind == REVFILE_SQL)
+		strcpy(moves->head + strlen(moves->head) - strlen(".sql"), ".py");
 	for (i = 0; i < chain->n; i++) {
 		const struct rev *r = &g->revs[chain->v[i]];
 

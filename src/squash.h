@@ -55,6 +55,7 @@ struct squash_move {
 
 struct squash_moves {
 	char *dir;      /* the parts folder; NULL for a .sql squash */
+	char *head;     /* where the .py head goes: a .sql head's name as .py */
 	struct squash_move *v;
 	size_t n, alloc;
 };

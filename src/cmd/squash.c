@@ -136,7 +136,9 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 	struct project *p = NULL;
 	struct strbuf text = STRBUF_INIT, check = STRBUF_INIT;
 	struct revlist folded = REVLIST_INIT;
-	struct squash_moves moves = { NULL, NULL, 0, 0 };
+	struct stat st;
+	struct squash_moves moves = { NULL, NULL, NULL, 0, 0 };
+	const char *head_path;
 	struct revfile *rf = NULL;
 	git_repository *repo = NULL;
 	git_index *idx = NULL;
@@ -146,7 +148,12 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 
 	for (i = 1; i < argc; i++) {
 		if (opt_flag(argv[i], "-h", "--help")) {
-			printf("usage: git dbmig squash [--dry-run] LABEL\n");
+			printf("usage: git dbmig squash [--dry-run] LABEL\n\n"
+			       "Folds LABEL's revisions after its version0 into its head. .sql revisions\n"
+			       "become one .sql file of marked parts; with .py revisions the head is a .py\n"
+			       "file that runs them as parts, their files moved to squashed/HEAD beside\n"
+			       "the versions folder.\n\n"
+			       "    -n, --dry-run    print the new head file, change nothing\n");
 			return 0;
 		}
 		if (opt_flag(argv[i], "-n", "--dry-run")) {
@@ -171,7 +178,7 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 	if (squash_build(&text, &head, &folded, &moves, p->graph, label, err))
 		goto cleanup;
 	/* The new file must read back as the head, with the folded ids listed. */
-	if (revfile_parse(&rf, p->graph->revs[head].path, text.buf, text.len, &check) ||
+	if (revfile_parse(&rf, moves.head ? moves.head : p->graph->revs[head].path, text.buf, text.len, &check) ||
 	    strcmp(rf->revision, p->graph->revs[head].id) || rf->nsquashes != folded.n) {
 		strbuf_addf(err, "squash %s: the squashed file does not read back: %s", label,
 			    check.len ? check.buf : "header mismatch");
@@ -200,10 +207,24 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 	}
 	if (moves.dir && check_parts_dir(p, moves.dir, err))
 		goto cleanup;
+	head_path = moves.head ? moves.head : p->graph->revs[head].path;
+	if (strcmp(head_path, p->graph->revs[head].path) && !lstat(head_path, &st)) {
+		strbuf_addf(err, "squash: %s exists already", head_path);
+		goto cleanup;
+	}
 	if (moves.dir && move_parts(&moves, repo, idx, err))
 		goto cleanup;
-	if (cmd_write_file(p->graph->revs[head].path, text.buf, text.len, err))
+	if (cmd_write_file(head_path, text.buf, text.len, err))
 		goto cleanup;
+	if (strcmp(head_path, p->graph->revs[head].path)) {
+		/* a .sql head: its part is in the .py head now */
+		char *rel = idx ? cmd_repo_path(repo, p->graph->revs[head].path) : NULL;
+
+		if (rel)
+			git_index_remove_bypath(idx, rel);
+		free(rel);
+		unlink(p->graph->revs[head].path);
+	}
 	for (k = 0; k < folded.n; k++) {
 		const char *path = p->graph->revs[folded.v[k]].path;
 		char *rel = idx ? cmd_repo_path(repo, path) : NULL;
@@ -219,7 +240,7 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 		}
 	}
 	if (idx) {
-		char *rel = cmd_repo_path(repo, p->graph->revs[head].path);
+		char *rel = cmd_repo_path(repo, head_path);
 
 		if (rel && git_index_add_bypath(idx, rel)) {
 			strbuf_addf(err, "squash: cannot stage %s", rel);
