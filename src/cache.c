@@ -2,7 +2,7 @@
  * cache: a file of parsed revision headers, keyed by stat data. See
  * cache.h for the rules that keep it from ever being wrong. The format:
  *
- *   "DBMIGC2\n", u64 written-at (ns), u32 count, entries sorted by path,
+ *   "DBMIGC3\n", u64 written-at (ns), u32 count, entries sorted by path,
  *   then a 32-hex checksum of everything before it (see checksum()).
  *
  * An entry is its path (u32 length counting a closing NUL, the bytes and
@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAGIC "DBMIGC2\n"
+#define MAGIC "DBMIGC3\n"
 #define SUMLEN 32
 
 struct entry {

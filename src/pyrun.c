@@ -450,6 +450,36 @@ static json_t *sql_revisions(const struct graph *g)
 	return a;
 }
 
+/*
+ * The halves of squashed .py revisions split for this database (see
+ * squash_split_rows): the helper puts them into Alembic's revision map
+ * in the place of the squashed revision, each running a slice of its
+ * parts.
+ */
+static json_t *squash_splits(const struct graph *g)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < g->nr; i++) {
+		const struct revfile *rf = g->revs[i].rf;
+		json_t *o;
+
+		if (!rf->part_of)
+			continue;
+		o = json_object();
+		add_str(o, "revision", rf->revision);
+		add_str(o, "part_of", rf->part_of);
+		add_str(o, "after", rf->part_after);
+		add_str(o, "upto", rf->part_upto);
+		json_object_set_new(o, "down_revision", strings_json(rf->down_revision, rf->ndown));
+		json_object_set_new(o, "branch_labels", strings_json(rf->branch_labels, rf->nlabels));
+		json_object_set_new(o, "depends_on", strings_json(rf->depends_on, rf->ndeps));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag,
 		      struct FTW *ftw)
 {
@@ -560,6 +590,7 @@ int pyrun_start(struct pyrun **out, const struct project *p,
 		json_array_append_new(a, json_string(revs[i]));
 	json_object_set_new(req, "revisions", a);
 	json_object_set_new(req, "sql_revisions", sql_revisions(p->graph));
+	json_object_set_new(req, "squash_splits", squash_splits(p->graph));
 	add_str(req, "target", target);
 	add_str(req, "tag", tag);
 	json_object_set_new(req, "verbose", json_integer(verbose));

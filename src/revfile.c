@@ -7,7 +7,8 @@
  *    sections whose bodies are kept verbatim;
  *  - Alembic ".py" (SPEC 3.2): a small tokenizer finds the module-level
  *    assignments to revision, down_revision, branch_labels and depends_on
- *    and the module docstring. Nothing is executed or imported; any other
+ *    (and "squashes", which git dbmig squash writes) and the module
+ *    docstring. Nothing is executed or imported; any other
  *    code is skipped token by token.
  *
  * It does no I/O and prints nothing: the caller fetches the bytes and
@@ -115,6 +116,9 @@ void revfile_free(struct revfile *rf)
 	free_strv(rf->branch_labels, rf->nlabels);
 	free_strv(rf->depends_on, rf->ndeps);
 	free_strv(rf->squashes, rf->nsquashes);
+	free(rf->part_of);
+	free(rf->part_after);
+	free(rf->part_upto);
 	free(rf->message);
 	free(rf->create_date);
 	free(rf->doc);
@@ -1066,11 +1070,13 @@ enum graph_name {
 	G_DOWN_REVISION,
 	G_BRANCH_LABELS,
 	G_DEPENDS_ON,
+	G_SQUASHES,
 	G_NR
 };
 
+/* "squashes" is git-dbmig's: the ids a squashed .py revision folds in */
 static const char *const graph_names[G_NR] = {
-	"revision", "down_revision", "branch_labels", "depends_on",
+	"revision", "down_revision", "branch_labels", "depends_on", "squashes",
 };
 
 enum pyval_kind {
@@ -1449,7 +1455,9 @@ static int parse_py(struct revfile *rf, const char *name, const char *buf,
 	    take_ids(&p, &vals[G_BRANCH_LABELS], ID_LABEL,
 		     &rf->branch_labels, &rf->nlabels) < 0 ||
 	    take_ids(&p, &vals[G_DEPENDS_ON], ID_DEPENDENCY,
-		     &rf->depends_on, &rf->ndeps) < 0)
+		     &rf->depends_on, &rf->ndeps) < 0 ||
+	    take_ids(&p, &vals[G_SQUASHES], ID_REVISION,
+		     &rf->squashes, &rf->nsquashes) < 0)
 		goto cleanup;
 	rf->down_line = vals[G_DOWN_REVISION].line;
 	rf->labels_line = vals[G_BRANCH_LABELS].line;

@@ -5,8 +5,8 @@
  *
  *  - native ".sql": a header of "-- key: value" lines, then
  *    "-- migrate:upgrade" and "-- migrate:downgrade" sections (SPEC 3.1);
- *  - Alembic ".py": only the module-level graph assignments and the
- *    docstring are read; Python is never executed (SPEC 3.2).
+ *  - Alembic ".py": only the module-level graph assignments (with
+ *    git-dbmig's "squashes") and the docstring are read; Python is never executed (SPEC 3.2).
  *
  * The kind is taken from the name's suffix. A struct revfile owns all its
  * strings and arrays.
@@ -43,6 +43,15 @@ struct revfile {
 	unsigned down_line;     /* line of down_revision (0 if absent) */
 	unsigned deps_line;     /* line of depends_on (0 if absent) */
 	unsigned labels_line;   /* line of branch_labels (0 if absent) */
+	/*
+	 * A half of a squashed .py revision split for a database stopped
+	 * at a folded id (squash_split_rows): the squashed revision whose
+	 * parts it runs, those after part_after and up to part_upto (NULL:
+	 * from the first, to the last). NULL for a file as read.
+	 */
+	char *part_of;
+	char *part_after;
+	char *part_upto;
 };
 
 /*

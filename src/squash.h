@@ -8,6 +8,15 @@
  * "-- part: <id>" line: upgrade parts in order, downgrade parts in
  * reverse order.
  *
+ * A label with an Alembic .py revision squashes into a .py head that
+ * Alembic runs as it is: down_revision = the version0, a module-level
+ * "squashes" tuple, and a PARTS table that its upgrade() runs in order
+ * and its downgrade() in reverse. The .py revisions' files move, as they
+ * are, to a folder "squashed/<head id>" beside the head's versions
+ * folder, from where the head loads them; .sql parts are kept in the
+ * table as SQL text. The head's run_parts(direction, after, upto) runs
+ * a slice of the parts, which the Python helper calls for a split half.
+ *
  * A database whose version table still names a folded id is served by
  * squash_split_rows(): the squashed revision is split back, for that
  * run only, into the parts up to that id and the parts after it, so a
@@ -38,14 +47,38 @@ void squash_parts_release(struct squash_parts *p);
 void squash_body_parts(struct squash_parts *out, const struct revfile *rf,
 		       int upgrade);
 
+/* A file that a .py squash moves into the parts folder. */
+struct squash_move {
+	char *from;
+	char *to;
+};
+
+struct squash_moves {
+	char *dir;      /* the parts folder; NULL for a .sql squash */
+	char *head;     /* where the .py head goes: a .sql head's name as .py */
+	struct squash_move *v;
+	size_t n, alloc;
+};
+void squash_moves_release(struct squash_moves *m);
+
 /*
  * The text of the squashed file for label: checks that the label's
- * revisions after its version0 form one straight line of .sql files that
- * nothing outside the line depends on. *head is the revision that keeps
- * its id (its file is rewritten), *folded the revisions whose files go.
+ * revisions after its version0 form one straight line that nothing
+ * outside the line depends on. *head is the revision that keeps its id
+ * (its file is rewritten), *folded the revisions whose files go. When
+ * any of them is a .py revision the text is a .py head and *moves lists
+ * the .py files to move into moves->dir (the head's own among them);
+ * otherwise *moves stays empty and the folded files are removed.
  */
 int squash_build(struct strbuf *text, int *head, struct revlist *folded,
-		 const struct graph *g, const char *label, struct strbuf *err);
+		 struct squash_moves *moves, const struct graph *g,
+		 const char *label, struct strbuf *err);
+
+/*
+ * s as a Python string literal: '...' when it has no newline, else a
+ * triple-quoted literal whose lines read as the text does.
+ */
+void squash_py_literal(struct strbuf *sb, const char *s);
 
 /*
  * Rows naming an id that a squashed revision folded away: rebuild *g with

@@ -128,8 +128,9 @@ class Bridge:
             if not os.path.exists(env_py):
                 raise Failure("%s is missing: Alembic runs .py revisions through the "
                               "project's env.py ('alembic init' writes one)" % env_py)
-            if req.get("sql_revisions"):
-                add_sql_revisions(self.script, req["sql_revisions"])
+            if req.get("sql_revisions") or req.get("squash_splits"):
+                add_sql_revisions(self.script, req.get("sql_revisions") or [],
+                                  req.get("squash_splits") or [])
             for rev in req.get("revisions") or []:
                 if self.script.get_revision(rev) is None:
                     raise Failure("Alembic finds no revision '%s' in %s"
@@ -389,27 +390,61 @@ def wrap(fn, i, state, bridge):
     return run
 
 
-def add_sql_revisions(script, revs):
+def add_sql_revisions(script, revs, splits=()):
     """
     A project that mixes git-dbmig's .sql revisions with .py ones: Alembic
     does not read .sql files, so its revision map gets a Script without
     bodies for each (git-dbmig runs those itself), built from git-dbmig's
     graph, and .py revisions can name them in down_revision and
     depends_on.
+
+    splits: a database whose version table names a revision that "git
+    dbmig squash" folded into a .py head. git-dbmig splits the head in
+    two at that id for the run; each half here is a Script whose
+    upgrade() and downgrade() run a slice of the head's parts through
+    its run_parts(), in the place of the head.
     """
     import types
     from alembic.script import Script
     from alembic.script.revision import RevisionMap
 
     load_py = script._load_revisions
+    halves = {}
+    for h in splits:
+        halves.setdefault(h["part_of"], []).append(h)
 
     def one(v):
         v = tuple(v or ())
         return None if not v else v[0] if len(v) == 1 else v
 
+    def half(sc, h):
+        head = sc.module
+        if not callable(getattr(head, "run_parts", None)):
+            raise Failure("%s lists %s in squashes but has no run_parts(); it was not "
+                          "written by git dbmig squash" % (sc.path, h["upto"] or h["after"]))
+        mod = types.ModuleType(head.__name__ + "_" + re.sub(r"\W", "_", h["revision"]))
+        mod.__doc__ = head.__doc__
+        mod.revision = h["revision"]
+        mod.down_revision = one(h.get("down_revision"))
+        mod.branch_labels = one(h.get("branch_labels"))
+        mod.depends_on = one(h.get("depends_on"))
+
+        def upgrade():
+            head.run_parts("upgrade", after=h.get("after"), upto=h.get("upto"))
+
+        def downgrade():
+            head.run_parts("downgrade", after=h.get("after"), upto=h.get("upto"))
+
+        mod.upgrade, mod.downgrade = upgrade, downgrade
+        return Script(mod, h["revision"], sc.path)
+
     def load():
         for sc in load_py():
-            yield sc
+            if sc.revision in halves:
+                for h in halves[sc.revision]:
+                    yield half(sc, h)
+            else:
+                yield sc
         for r in revs:
             mod = types.ModuleType("git_dbmig_sql_revision")
             mod.__doc__ = r.get("message") or ""
