@@ -214,6 +214,9 @@ def main():
         "    config.set_main_option('sqlalchemy.url', os.environ['SQLALCHEMY_URL'])\n", 1)
     with open(env, "w") as f:
         f.write(s)
+    # what an Alembic user who keeps the project in git ignores
+    with open(os.path.join(a.dir, ".gitignore"), "w") as f:
+        f.write("__pycache__/\n")
     os.makedirs(os.path.join(a.dir, "app"), exist_ok=True)
     for name, text in (("__init__.py", ""), ("models.py", MODELS), ("trace.py", TRACE)):
         with open(os.path.join(a.dir, "app", name), "w") as f:

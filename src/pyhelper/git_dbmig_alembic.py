@@ -54,6 +54,12 @@ import sys
 import time
 import traceback
 
+# env.py, the revisions and the project's modules are imported from the
+# work tree (or a commit's files): no __pycache__ is left there, so that
+# a dry run, a refused command or a read-only one writes no file into the
+# repository. Existing .pyc files are still read.
+sys.dont_write_bytecode = True
+
 # Started as a script, Python put this folder first on sys.path; the
 # "alembic" console script has no such entry, and env.py must not find
 # this folder's files.
