@@ -764,7 +764,17 @@ def render(cursor, dialect, stmt, params):
         if params is None:
             return stmt
         m = cursor.mogrify(stmt, params)
-        return m.decode(dialect.encoding or "utf-8") if isinstance(m, bytes) else m
+        if isinstance(m, bytes):
+            # the connection's client encoding, in Python's name for it
+            # (SQLAlchemy 2.0's dialect no longer has an encoding)
+            enc = getattr(getattr(cursor, "connection", None), "encoding", None)
+            try:
+                from psycopg2.extensions import encodings
+                enc = encodings.get(enc, enc)
+            except ImportError:
+                pass
+            m = m.decode(enc or "utf-8")
+        return m
     if not params:
         return stmt
     raise Failure("convert cannot write the parameters of %s as %s literals "
@@ -856,7 +866,12 @@ class Recording:
                 return  # Alembic's and SQLAlchemy's reflection of the schema
             self.because("queries rows (%s)" % short(body))
             return
-        sets = parameters if executemany else [parameters]
+        # executemany: a sequence of parameter sets, except for SQLAlchemy
+        # 2.0's "insertmanyvalues", one statement of many VALUES rows whose
+        # one set of parameters comes flagged as executemany
+        many = executemany and isinstance(parameters, (list, tuple)) and \
+            all(isinstance(ps, (dict, list, tuple)) for ps in parameters)
+        sets = parameters if many else [parameters]
         out = getattr(self.result.revs.setdefault(rev, Recorded()), d)
         for ps in sets:
             out.append(render(cursor, conn.dialect, statement, ps).strip())
