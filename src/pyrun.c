@@ -426,27 +426,29 @@ static json_t *strings_json(char *const *v, size_t n)
 	return a;
 }
 
+json_t *pyrun_revision_json(const struct graph *g, int i)
+{
+	const struct revfile *rf = g->revs[i].rf;
+	json_t *o = json_object();
+
+	add_str(o, "revision", rf->revision);
+	add_str(o, "path", g->revs[i].path);
+	add_str(o, "message", rf->message);
+	json_object_set_new(o, "down_revision", strings_json(rf->down_revision, rf->ndown));
+	json_object_set_new(o, "branch_labels", strings_json(rf->branch_labels, rf->nlabels));
+	json_object_set_new(o, "depends_on", strings_json(rf->depends_on, rf->ndeps));
+	return o;
+}
+
 /* The graph's .sql revisions, for Alembic's revision map (see the helper). */
 static json_t *sql_revisions(const struct graph *g)
 {
 	json_t *a = json_array();
 	size_t i;
 
-	for (i = 0; i < g->nr; i++) {
-		const struct revfile *rf = g->revs[i].rf;
-		json_t *o;
-
-		if (rf->kind == REVFILE_PY)
-			continue;
-		o = json_object();
-		add_str(o, "revision", rf->revision);
-		add_str(o, "path", g->revs[i].path);
-		add_str(o, "message", rf->message);
-		json_object_set_new(o, "down_revision", strings_json(rf->down_revision, rf->ndown));
-		json_object_set_new(o, "branch_labels", strings_json(rf->branch_labels, rf->nlabels));
-		json_object_set_new(o, "depends_on", strings_json(rf->depends_on, rf->ndeps));
-		json_array_append_new(a, o);
-	}
+	for (i = 0; i < g->nr; i++)
+		if (g->revs[i].rf->kind != REVFILE_PY)
+			json_array_append_new(a, pyrun_revision_json(g, (int)i));
 	return a;
 }
 
@@ -467,14 +469,10 @@ static json_t *squash_splits(const struct graph *g)
 
 		if (!rf->part_of)
 			continue;
-		o = json_object();
-		add_str(o, "revision", rf->revision);
+		o = pyrun_revision_json(g, (int)i);
 		add_str(o, "part_of", rf->part_of);
 		add_str(o, "after", rf->part_after);
 		add_str(o, "upto", rf->part_upto);
-		json_object_set_new(o, "down_revision", strings_json(rf->down_revision, rf->ndown));
-		json_object_set_new(o, "branch_labels", strings_json(rf->branch_labels, rf->nlabels));
-		json_object_set_new(o, "depends_on", strings_json(rf->depends_on, rf->ndeps));
 		json_array_append_new(a, o);
 	}
 	return a;

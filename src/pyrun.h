@@ -73,6 +73,12 @@ int pyrun_segment(struct pyrun *r, const struct project *p,
  * with json_decref). An {"error": ...} answer fails with its text.
  */
 struct json_t;
+struct graph;
+/*
+ * The header of revision i as the helper reads it (a new reference):
+ * revision, path, message, down_revision, branch_labels, depends_on.
+ */
+struct json_t *pyrun_revision_json(const struct graph *g, int i);
 int pyrun_request(struct pyrun *r, struct json_t *req, struct json_t **reply,
 		  struct strbuf *err);
 

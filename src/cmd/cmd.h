@@ -62,12 +62,14 @@ int cmd_status_load(struct status *st, struct status_log *log, char **display,
 /*
  * For the commands that rewrite revision files (squash, convert): the
  * path of file relative to repo's work tree (NULL when outside it; free
- * it), and writing a file through a temporary one renamed over it.
+ * it), and writing a file through a temporary one renamed over it
+ * (mode 0: as the umask leaves a new file; else exactly that mode).
  */
+#include <sys/types.h>
 struct git_repository;
 char *cmd_repo_path(struct git_repository *repo, const char *file);
 int cmd_write_file(const char *path, const char *text, size_t len,
-		   struct strbuf *err);
+		   mode_t mode, struct strbuf *err);
 
 /* Open the project and load the graph (the common start). */
 int cmd_setup(struct cmd_ctx *ctx, struct project **out, struct strbuf *err);

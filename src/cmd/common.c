@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +123,7 @@ char *cmd_repo_path(git_repository *repo, const char *file)
 }
 
 int cmd_write_file(const char *path, const char *text, size_t len,
-			struct strbuf *err)
+		   mode_t mode, struct strbuf *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	int fd, ret = -1;
@@ -133,7 +134,8 @@ int cmd_write_file(const char *path, const char *text, size_t len,
 		strbuf_addf(err, "cannot create %s: %s", tmp.buf, strerror(errno));
 		goto cleanup;
 	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) || close(fd)) {
+	if ((mode && fchmod(fd, mode)) ||
+	    write(fd, text, len) != (ssize_t)len || fsync(fd) || close(fd)) {
 		strbuf_addf(err, "cannot write %s: %s", tmp.buf, strerror(errno));
 		unlink(tmp.buf);
 		goto cleanup;

@@ -39,30 +39,6 @@ struct conv {
 	struct revfile *rf;       /* text, read back */
 };
 
-static json_t *strings(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static json_t *rev_json(const struct graph *g, int i)
-{
-	const struct revfile *rf = g->revs[i].rf;
-	json_t *o = json_object();
-
-	json_object_set_new(o, "revision", json_string(rf->revision));
-	json_object_set_new(o, "path", json_string(g->revs[i].path));
-	json_object_set_new(o, "message", rf->message ? json_string(rf->message) : json_null());
-	json_object_set_new(o, "down_revision", strings(rf->down_revision, rf->ndown));
-	json_object_set_new(o, "branch_labels", strings(rf->branch_labels, rf->nlabels));
-	json_object_set_new(o, "depends_on", strings(rf->depends_on, rf->ndeps));
-	return o;
-}
-
 static int body_json(json_t *obj, const char *key, const struct project *p,
 		     const char *body, struct strbuf *err)
 {
@@ -314,7 +290,7 @@ int cmd_convert(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 
 		if (rf->kind == REVFILE_PY && !is_converted(c, nc, (int)i))
 			continue;
-		json_array_append_new(sqlrevs, rev_json(p->graph, (int)i));
+		json_array_append_new(sqlrevs, pyrun_revision_json(p->graph, (int)i));
 		if (rf->kind == REVFILE_PY)
 			continue;
 		b = json_object();
@@ -453,7 +429,7 @@ int cmd_convert(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 		const struct rev *rv = &p->graph->revs[c[i].rev];
 		char *rel = idx ? cmd_repo_path(repo, rv->path) : NULL;
 
-		if (cmd_write_file(c[i].path.buf, c[i].text.buf, c[i].text.len, err)) {
+		if (cmd_write_file(c[i].path.buf, c[i].text.buf, c[i].text.len, 0, err)) {
 			free(rel);
 			goto cleanup;
 		}

@@ -131,31 +131,7 @@ static int make_dirs(const char *dir, struct strbuf *err)
 /* Write the installed hook through a temporary file, executable. */
 static int write_hook(const struct hook_paths *hp, struct strbuf *err)
 {
-	struct strbuf tmp = STRBUF_INIT;
-	const char *path = hp->hook.buf;
-	FILE *f;
-	int ret = -1;
-
-	strbuf_addf(&tmp, "%s.dbmig-tmp", path);
-	f = fopen(tmp.buf, "w");
-	if (!f) {
-		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		goto cleanup;
-	}
-	if (fwrite(hp->want.buf, 1, hp->want.len, f) != hp->want.len || fclose(f)) {
-		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		unlink(tmp.buf);
-		goto cleanup;
-	}
-	if (chmod(tmp.buf, 0755) || rename(tmp.buf, path)) {
-		strbuf_addf(err, "cannot install '%s': %s", path, strerror(errno));
-		unlink(tmp.buf);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	strbuf_release(&tmp);
-	return ret;
+	return cmd_write_file(hp->hook.buf, hp->want.buf, hp->want.len, 0755, err);
 }
 
 static int install_one(const struct hook_paths *hp, int quiet, struct strbuf *err)

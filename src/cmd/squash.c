@@ -214,7 +214,7 @@ int cmd_squash(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *
 	}
 	if (moves.dir && move_parts(&moves, repo, idx, err))
 		goto cleanup;
-	if (cmd_write_file(head_path, text.buf, text.len, err))
+	if (cmd_write_file(head_path, text.buf, text.len, 0, err))
 		goto cleanup;
 	if (strcmp(head_path, p->graph->revs[head].path)) {
 		/* a .sql head: its part is in the .py head now */

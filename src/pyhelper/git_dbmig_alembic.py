@@ -396,6 +396,25 @@ def wrap(fn, i, state, bridge):
     return run
 
 
+def header_module(name, doc, h):
+    """A module standing for a revision file, with the header git-dbmig
+    sent for it (revision, down_revision, branch_labels, depends_on) as
+    Alembic reads them from a .py file: None, one id, or a tuple."""
+    import types
+
+    def one(v):
+        v = tuple(v or ())
+        return None if not v else v[0] if len(v) == 1 else v
+
+    mod = types.ModuleType(name)
+    mod.__doc__ = doc
+    mod.revision = h["revision"]
+    mod.down_revision = one(h.get("down_revision"))
+    mod.branch_labels = one(h.get("branch_labels"))
+    mod.depends_on = one(h.get("depends_on"))
+    return mod
+
+
 def add_sql_revisions(script, revs, splits=()):
     """
     A project that mixes git-dbmig's .sql revisions with .py ones: Alembic
@@ -410,7 +429,6 @@ def add_sql_revisions(script, revs, splits=()):
     upgrade() and downgrade() run a slice of the head's parts through
     its run_parts(), in the place of the head.
     """
-    import types
     from alembic.script import Script
     from alembic.script.revision import RevisionMap
 
@@ -419,21 +437,13 @@ def add_sql_revisions(script, revs, splits=()):
     for h in splits:
         halves.setdefault(h["part_of"], []).append(h)
 
-    def one(v):
-        v = tuple(v or ())
-        return None if not v else v[0] if len(v) == 1 else v
-
     def half(sc, h):
         head = sc.module
         if not callable(getattr(head, "run_parts", None)):
             raise Failure("%s lists %s in squashes but has no run_parts(); it was not "
                           "written by git dbmig squash" % (sc.path, h["upto"] or h["after"]))
-        mod = types.ModuleType(head.__name__ + "_" + re.sub(r"\W", "_", h["revision"]))
-        mod.__doc__ = head.__doc__
-        mod.revision = h["revision"]
-        mod.down_revision = one(h.get("down_revision"))
-        mod.branch_labels = one(h.get("branch_labels"))
-        mod.depends_on = one(h.get("depends_on"))
+        mod = header_module(head.__name__ + "_" + re.sub(r"\W", "_", h["revision"]),
+                            head.__doc__, h)
 
         def upgrade():
             head.run_parts("upgrade", after=h.get("after"), upto=h.get("upto"))
@@ -452,12 +462,7 @@ def add_sql_revisions(script, revs, splits=()):
             else:
                 yield sc
         for r in revs:
-            mod = types.ModuleType("git_dbmig_sql_revision")
-            mod.__doc__ = r.get("message") or ""
-            mod.revision = r["revision"]
-            mod.down_revision = one(r.get("down_revision"))
-            mod.branch_labels = one(r.get("branch_labels"))
-            mod.depends_on = one(r.get("depends_on"))
+            mod = header_module("git_dbmig_sql_revision", r.get("message") or "", r)
             yield Script(mod, r["revision"], r["path"])
 
     script.revision_map = RevisionMap(load)
@@ -1064,17 +1069,12 @@ def run_sql_body(text):
 def set_revision_map(script, revs, bodies, override):
     """Alembic's revision map with .sql revisions given bodies (and, for
     the proof, the converted revisions in place of their .py files)."""
-    import types
     from alembic.script import Script
     from alembic.script.revision import RevisionMap
 
     if not hasattr(script, "_git_dbmig_load_py"):
         script._git_dbmig_load_py = script._load_revisions
     load_py = script._git_dbmig_load_py
-
-    def one(v):
-        v = tuple(v or ())
-        return None if not v else v[0] if len(v) == 1 else v
 
     def load():
         for sc in load_py():
@@ -1084,12 +1084,7 @@ def set_revision_map(script, revs, bodies, override):
             if r["revision"] not in bodies and r["revision"] not in override:
                 continue
             b = bodies.get(r["revision"]) or {}
-            mod = types.ModuleType("git_dbmig_sql_revision")
-            mod.__doc__ = r.get("message") or ""
-            mod.revision = r["revision"]
-            mod.down_revision = one(r.get("down_revision"))
-            mod.branch_labels = one(r.get("branch_labels"))
-            mod.depends_on = one(r.get("depends_on"))
+            mod = header_module("git_dbmig_sql_revision", r.get("message") or "", r)
             mod.upgrade = functools.partial(run_sql_body, b.get("upgrade") or "")
             mod.downgrade = functools.partial(run_sql_body, b.get("downgrade") or "")
             yield Script(mod, r["revision"], r["path"])
