@@ -149,6 +149,19 @@ INI
 
 have_alembic() { "$PYTHON" -c 'import alembic' >/dev/null 2>&1; }
 
+# Ends the script unless $PYTHON imports every module named
+# ("require_python alembic psycopg2"): skipped, or in CI failed.
+require_python() {
+	"$PYTHON" -c "import $(echo "$*" | tr ' ' ',')" >/dev/null 2>&1 && return 0
+	if [ "${CI:-}" = true ]; then
+		say "FAILED: $TEST_NAME: $* required in CI (for $PYTHON)"
+		exit 1
+	fi
+	say "skipped: $TEST_NAME: $* not installed for $PYTHON"
+	cd / && rm -rf "$TRASH"
+	exit 0
+}
+
 test_done() {
 	say "# $TEST_NAME: $test_count tests, $test_failed failed"
 	cd /

@@ -3,10 +3,7 @@
 # seed's revisions: each continues where the other stopped.
 . "$(dirname "$0")/lib.sh"
 
-if ! have_alembic; then
-	if [ "${CI:-}" = true ]; then echo "alembic is required in CI"; exit 1; fi
-	echo "skipped: alembic not installed"; exit 0
-fi
+require_python alembic
 
 seed_project
 "$PYTHON" "$TEST_DIR/alembic_mirror.py" . al >/dev/null || exit 1

@@ -5,10 +5,7 @@
 # schema Alembic made the one the revisions make.
 . "$(dirname "$0")/lib.sh"
 
-if ! have_alembic; then
-	if [ "${CI:-}" = true ]; then echo "alembic is required in CI"; exit 1; fi
-	echo "skipped: alembic not installed"; exit 0
-fi
+require_python alembic
 
 seed_project
 "$PYTHON" "$TEST_DIR/alembic_mirror.py" . al >/dev/null || exit 1

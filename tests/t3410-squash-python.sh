@@ -7,14 +7,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! have_alembic; then
-	if [ "${CI:-}" = true ]; then
-		echo "alembic is required in CI" >&2
-		exit 1
-	fi
-	say "skipped: alembic not installed for $PYTHON"
-	exit 0
-fi
+require_python alembic
 GIT_DBMIG_PYTHON=$PYTHON
 export GIT_DBMIG_PYTHON
 

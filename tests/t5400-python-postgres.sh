@@ -12,15 +12,7 @@
 # CI=true.
 . "$(dirname "$0")/lib.sh"
 
-if ! "$PYTHON" -c 'import alembic, psycopg2' >/dev/null 2>&1; then
-	if [ "${CI:-}" = true ]; then
-		say "FAILED: $TEST_NAME: alembic and psycopg2 are required in CI"
-		exit 1
-	fi
-	say "skipped: $TEST_NAME: alembic or psycopg2 (python3-psycopg2) not installed"
-	cd / && rm -rf "$TRASH"
-	exit 0
-fi
+require_python alembic psycopg2
 . "$TEST_DIR/lib-pg.sh"
 GIT_DBMIG_PYTHON=$PYTHON
 export GIT_DBMIG_PYTHON

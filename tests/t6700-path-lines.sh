@@ -10,10 +10,7 @@
 # --staged the path is the one the file has in the work tree.
 . "$(dirname "$0")/lib.sh"
 
-if ! have_alembic; then
-	if [ "${CI:-}" = true ]; then echo "alembic is required in CI"; exit 1; fi
-	echo "skipped: alembic not installed"; exit 0
-fi
+require_python alembic
 
 alembic() { "$PYTHON" -m alembic "$@"; }
 

@@ -6,10 +6,7 @@
 # Alembic mirror (tests/alembic_mirror.py).
 . "$(dirname "$0")/lib.sh"
 
-if ! have_alembic; then
-	if [ "${CI:-}" = true ]; then echo "alembic is required in CI"; exit 1; fi
-	echo "skipped: alembic not installed"; exit 0
-fi
+require_python alembic
 
 V=migrations/versions
 make_project

@@ -7,10 +7,7 @@
 # Alembic project: the files the editor was given, and the FAILED text.
 . "$(dirname "$0")/lib.sh"
 
-if ! have_alembic; then
-	if [ "${CI:-}" = true ]; then echo "alembic is required in CI"; exit 1; fi
-	echo "skipped: alembic not installed"; exit 0
-fi
+require_python alembic
 
 alembic() { "$PYTHON" -m alembic "$@"; }
 
