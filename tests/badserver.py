@@ -50,6 +50,8 @@ MODES = {
     "rq-results-numbers": lambda p, r: (200, json.dumps({"results": list(range(len(r or [])))}).encode()),
     "rq-too-few": lambda p, r: (200, json.dumps(rq_ok(max(len(r or []) - 1, 0))).encode()),
     "rq-too-many": lambda p, r: (200, json.dumps(rq_ok(len(r or []) + 3)).encode()),
+    "rq-error-past-end": lambda p, r: (200, json.dumps(
+        {"results": rq_ok(len(r or []))["results"] + [{"error": "a statement nobody sent"}]}).encode()),
     "rq-affected-string": lambda p, r: (200, json.dumps(
         {"results": [{"rows_affected": "1"}] * len(r or [])}).encode()),
     "rq-values-string": lambda p, r: (200, b'{"results": [{"columns": ["v"], "types": ["text"], "values": "x"}]}'),

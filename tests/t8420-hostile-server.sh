@@ -41,7 +41,7 @@ bad_case() {
 	'
 }
 
-for m in rq-huge rq-results-numbers rq-too-few rq-too-many rq-affected-string; do
+for m in rq-huge rq-results-numbers rq-too-few rq-too-many rq-error-past-end rq-affected-string; do
 	bad_case $m rqlite "unexpected answer from 'rqlite://u:***@127.0.0.1:$BAD_PORT/?timeout=5'" upgrade heads
 done
 bad_case rq-results-string rqlite 'no \"results\"' upgrade heads

@@ -188,6 +188,9 @@ static int run_request(struct rqlite_db *r, const struct http_stmt *v, size_t n,
 		json_decref(res);
 		return -1;
 	}
+	/* an error past the last statement names none of them */
+	if (json_array_size(results) > n)
+		goto miscounted;
 	for (i = 0; i < json_array_size(results); i++) {
 		json_t *e = json_array_get(results, i);
 		const char *msg = json_string_value(json_object_get(e, "error"));
@@ -205,17 +208,17 @@ static int run_request(struct rqlite_db *r, const struct http_stmt *v, size_t n,
 			json_decref(res);
 			return -1;
 		}
-		if (i < n)
-			out->affected[base + i] = json_integer_value(json_object_get(e, "rows_affected"));
+		out->affected[base + i] = json_integer_value(json_object_get(e, "rows_affected"));
 	}
-	if (json_array_size(results) != n) {
-		strbuf_addf(err, "unexpected answer from '%s': %zu results for %zu statements",
-			    r->http.base.display, (size_t)json_array_size(results), n);
+	if (json_array_size(results) == n) {
 		json_decref(res);
-		return -1;
+		return 0;
 	}
+miscounted:
+	strbuf_addf(err, "unexpected answer from '%s': %zu results for %zu statements",
+		    r->http.base.display, (size_t)json_array_size(results), n);
 	json_decref(res);
-	return 0;
+	return -1;
 }
 
 static int rqlite_run(struct http_db *h, const struct http_stmt *v, size_t n,
