@@ -3,7 +3,7 @@
  * cache.h for the rules that keep it from ever being wrong. The format:
  *
  *   "DBMIGC3\n", u64 written-at (ns), u32 count, entries sorted by path,
- *   then a 32-hex checksum of everything before it (see checksum()).
+ *   then a 32-hex checksum of everything before it (see binio_checksum()).
  *
  * An entry is its path (u32 length counting a closing NUL, the bytes and
  * the NUL), the five u64 of its stat data, and its serialised header
@@ -13,6 +13,7 @@
  * NULL) and the bytes.
  */
 #include "cache.h"
+#include "binio.h"
 #include "source.h"
 #include "usage.h"
 
@@ -25,7 +26,7 @@
 #include <unistd.h>
 
 #define MAGIC "DBMIGC3\n"
-#define SUMLEN 32
+#define SUMLEN BINIO_SUMLEN
 
 struct entry {
 	const char *path;
@@ -46,7 +47,7 @@ struct cache {
 	int dirty;
 };
 
-static void stat_key(uint64_t key[5], const struct stat *st)
+void cache_stat_key(uint64_t key[5], const struct stat *st)
 {
 	key[0] = (uint64_t)st->st_size;
 	key[1] = (uint64_t)st->st_mtim.tv_sec * 1000000000ULL + (uint64_t)st->st_mtim.tv_nsec;
@@ -55,120 +56,13 @@ static void stat_key(uint64_t key[5], const struct stat *st)
 	key[4] = (uint64_t)st->st_dev;
 }
 
+int cache_key_racy(const uint64_t key[5], uint64_t written_ns)
+{
+	return key[1] + CACHE_RACY_NS >= written_ns || key[2] + CACHE_RACY_NS >= written_ns;
+}
+
 /* ------------------------------------------------------------------ */
 /* Encoding                                                            */
-
-static void put_u64(struct strbuf *sb, uint64_t v)
-{
-	unsigned char b[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	strbuf_add(sb, b, 8);
-}
-
-static void put_u32(struct strbuf *sb, uint32_t v)
-{
-	unsigned char b[4];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	strbuf_add(sb, b, 4);
-}
-
-static void put_str(struct strbuf *sb, const char *s)
-{
-	if (!s) {
-		put_u32(sb, 0xffffffffu);
-		return;
-	}
-	put_u32(sb, (uint32_t)strlen(s));
-	strbuf_addstr(sb, s);
-}
-
-static void put_strv(struct strbuf *sb, char *const *v, size_t n)
-{
-	size_t i;
-
-	put_u32(sb, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		put_str(sb, v[i]);
-}
-
-struct reader {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint64_t get_u64(struct reader *r)
-{
-	uint64_t v = 0;
-	int i;
-
-	if (r->end - r->p < 8) {
-		r->bad = 1;
-		return 0;
-	}
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)r->p[i] << (8 * i);
-	r->p += 8;
-	return v;
-}
-
-static uint32_t get_u32(struct reader *r)
-{
-	uint32_t v = 0;
-	int i;
-
-	if (r->end - r->p < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	for (i = 0; i < 4; i++)
-		v |= (uint32_t)r->p[i] << (8 * i);
-	r->p += 4;
-	return v;
-}
-
-static char *get_str(struct reader *r)
-{
-	uint32_t n = get_u32(r);
-	char *s;
-
-	if (r->bad || n == 0xffffffffu)
-		return NULL;
-	if ((size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	s = xstrndup((const char *)r->p, n);
-	r->p += n;
-	return s;
-}
-
-static char **get_strv(struct reader *r, size_t *n)
-{
-	uint32_t count = get_u32(r), i;
-	char **v;
-
-	*n = 0;
-	if (r->bad || !count)
-		return NULL;
-	if (count > (uint32_t)(r->end - r->p) / 4) {
-		r->bad = 1;
-		return NULL;
-	}
-	v = xcalloc(count, sizeof(char *));
-	for (i = 0; i < count && !r->bad; i++) {
-		v[i] = get_str(r);
-		if (!v[i])
-			r->bad = 1;
-	}
-	*n = count;
-	return v;
-}
 
 static void encode(struct strbuf *sb, const struct revfile *rf)
 {
@@ -222,36 +116,6 @@ static struct revfile *decode(const char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* The cache file                                                      */
 
-/*
- * Two 64-bit multiply-rotate lanes over the bytes, 8 at a time: it only
- * has to notice a torn or damaged file, and costs a byte of work per
- * byte where SHA-1 (with libgit2's collision detection) costs thirty,
- * which was a third of a warm run. The stat data keep entries right.
- */
-static void checksum(char out[SUMLEN + 1], const char *buf, size_t len)
-{
-	uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xc2b2ae3d27d4eb4fULL, w;
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, buf + i, 8);
-		a = (a ^ w) * 0xff51afd7ed558ccdULL;
-		a = (a << 31) | (a >> 33);
-		b = (b + w) * 0xc4ceb9fe1a85ec53ULL;
-		b ^= b >> 29;
-	}
-	for (; i < len; i++) {
-		a = (a ^ (unsigned char)buf[i]) * 0xff51afd7ed558ccdULL;
-		b = (b + (unsigned char)buf[i]) * 0xc4ceb9fe1a85ec53ULL;
-	}
-	a ^= b >> 32;
-	b ^= a >> 29;
-	a *= 0x94d049bb133111ebULL;
-	b *= 0xbf58476d1ce4e5b9ULL;
-	snprintf(out, SUMLEN + 1, "%016llx%016llx", (unsigned long long)(a ^ (a >> 31)),
-		 (unsigned long long)(b ^ (b >> 31)));
-}
-
 static int cmp_entry(const void *a, const void *b);
 
 /*
@@ -267,7 +131,7 @@ static void load_buffer(struct cache *c, const char *buf, size_t len)
 
 	if (len < strlen(MAGIC) + SUMLEN || memcmp(buf, MAGIC, strlen(MAGIC)))
 		goto out;
-	checksum(sum, buf, len - SUMLEN);
+	binio_checksum(sum, buf, len - SUMLEN);
 	if (memcmp(sum, buf + len - SUMLEN, SUMLEN))
 		goto out;
 	r.p = (const unsigned char *)buf + strlen(MAGIC);
@@ -334,11 +198,10 @@ static void load(struct cache *c)
 		load_buffer(c, c->data.buf, c->data.len);
 }
 
-struct cache *cache_open(char *const *dirs, size_t ndirs)
+char *cache_file_name(char *const *dirs, size_t ndirs)
 {
 	const char *base = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	struct strbuf path = STRBUF_INIT, key = STRBUF_INIT;
-	struct cache *c;
 	char id[41];
 	size_t i;
 
@@ -355,9 +218,19 @@ struct cache *cache_open(char *const *dirs, size_t ndirs)
 	source_blob_id(id, key.buf, key.len);
 	strbuf_addf(&path, "/%s", id);
 	strbuf_release(&key);
+	return strbuf_detach(&path, NULL);
+}
+
+struct cache *cache_open(char *const *dirs, size_t ndirs)
+{
+	char *file = cache_file_name(dirs, ndirs);
+	struct cache *c;
+
+	if (!file)
+		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	strbuf_init(&c->data, 0);
-	c->file = strbuf_detach(&path, NULL);
+	c->file = file;
 	load(c);
 	return c;
 }
@@ -390,8 +263,8 @@ struct revfile *cache_lookup(struct cache *c, const char *path,
 	e = find(c, path);
 	if (!e)
 		return NULL;
-	stat_key(key, st);
-	if (memcmp(key, e->key, sizeof(key)) || key[1] >= c->written_ns)
+	cache_stat_key(key, st);
+	if (memcmp(key, e->key, sizeof(key)) || cache_key_racy(key, c->written_ns))
 		return NULL;
 	rf = decode(e->blob, e->len);
 	if (rf)
@@ -420,7 +293,7 @@ void cache_store(struct cache *c, const char *path, const struct stat *st,
 		e->owned = 1;
 	}
 	free((char *)e->blob);
-	stat_key(e->key, st);
+	cache_stat_key(e->key, st);
 	encode(&sb, rf);
 	e->len = sb.len;
 	e->blob = strbuf_detach(&sb, NULL);
@@ -478,7 +351,7 @@ void cache_save(struct cache *c)
 		put_u32(&sb, (uint32_t)c->v[i].len);
 		strbuf_add(&sb, c->v[i].blob, c->v[i].len);
 	}
-	checksum(sum, sb.buf, sb.len);
+	binio_checksum(sum, sb.buf, sb.len);
 	strbuf_add(&sb, sum, SUMLEN);
 	strbuf_addf(&tmp, "%s.%d.tmp", c->file, (int)getpid());
 	if (mkdir_p(tmp.buf))

@@ -5,8 +5,10 @@
  * that only reads the graph (heads, history, check...) need not read
  * every file again. An entry is keyed by what git itself uses to know a
  * work-tree file is unchanged: its stat data (size, mtime, ctime, inode,
- * device). An entry whose mtime is not older than the cache file itself
- * is not trusted ("racily clean", as git's index treats it). The file
+ * device). An entry whose mtime or ctime is not two seconds older than
+ * the cache file itself is not trusted ("racily clean", as git's index
+ * treats it: file times are coarse, on some file systems whole seconds,
+ * so a file changed again just after it was read can keep its times). The file
  * ends with a checksum: a cache that is corrupt, truncated or of another
  * version is ignored and rebuilt. Bodies are never cached; a command that
  * runs bodies reads the files.
@@ -17,9 +19,25 @@
 #include "revfile.h"
 #include "strbuf.h"
 
+#include <stdint.h>
 #include <sys/stat.h>
 
 struct cache;
+
+/* How much older than a cache a file's times must be for it to be trusted. */
+#define CACHE_RACY_NS (2ULL * 1000000000ULL)
+
+/* A file's stat data as the caches compare it: size, mtime, ctime, inode, device. */
+void cache_stat_key(uint64_t key[5], const struct stat *st);
+/* 1 when a file with this stat data cannot be trusted in a cache written then. */
+int cache_key_racy(const uint64_t key[5], uint64_t written_ns);
+
+/*
+ * The header cache's file for these version locations (xmalloc'ed;
+ * graphcache.c's file is beside it), or NULL when there is no place for
+ * a cache (no HOME) or DBMIG_NO_CACHE is set.
+ */
+char *cache_file_name(char *const *dirs, size_t ndirs);
 
 /*
  * The cache for these version locations, read from

@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	strbuf_addstr(&file, MAGIC);
 	strbuf_add(&file, data, size);
-	checksum(sum, file.buf, file.len);
+	binio_checksum(sum, file.buf, file.len);
 	strbuf_add(&file, sum, SUMLEN);
 	run(file.buf, file.len);
 	run((const char *)data, size);

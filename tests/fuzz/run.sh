@@ -45,7 +45,7 @@ for t in $targets; do
 	rqlite | hrana | split) build_db $t ;;
 	pgerror) build pgerror src/url.c $(pkg-config --cflags --libs libpq) ;;
 	toml) build toml src/toml.c ;;
-	cache) build cache src/revfile.c ;;
+	cache) build cache src/revfile.c src/binio.c ;;
 	*) echo "fuzz: unknown target '$t' (known: $all)" >&2; exit 1 ;;
 	esac
 done
