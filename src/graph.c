@@ -759,7 +759,9 @@ void graph_free(struct graph *g)
 
 	if (!g)
 		return;
-	for (i = 0; i < g->nr; i++) {
+	for (i = 0; i < g->nr && g->blocks; i++)
+		free(g->revs[i].abspath);
+	for (i = 0; i < g->nr && !g->blocks; i++) {
 		struct rev *r = &g->revs[i];
 
 		revfile_free(r->rf);
@@ -772,6 +774,9 @@ void graph_free(struct graph *g)
 		free(r->next);
 		free(r->allnext);
 	}
+	for (i = 0; i < g->nblocks; i++)
+		free(g->blocks[i]);
+	free(g->blocks);
 	free(g->labelbits);
 	free(g->revs);
 	free(g->labels);

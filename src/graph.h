@@ -58,6 +58,13 @@ struct graph {
 	size_t nbases;
 	int *real_bases;      /* no down_revision and no depends_on */
 	size_t nreal_bases;
+	/*
+	 * A graph loaded from graphcache.c keeps its revisions' revfiles,
+	 * paths and arrays in these few blocks instead of one allocation
+	 * each; graph_free() frees the blocks. NULL for a built graph.
+	 */
+	void **blocks;
+	size_t nblocks;
 };
 
 /* A file handed to graph_build: the graph takes ownership of rf and path. */

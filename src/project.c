@@ -13,6 +13,7 @@
  * is read is config.c's and toml.c's business.
  */
 #include "project.h"
+#include "graphcache.h"
 #include "cache.h"
 #include "revfile.h"
 #include "source.h"
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int file_exists(const char *path)
@@ -735,31 +737,92 @@ fail:
 	return -1;
 }
 
+struct rf_file {
+	const struct revfile *rf;
+	size_t file;
+};
+
+static int cmp_rf_file(const void *a, const void *b)
+{
+	const struct revfile *x = ((const struct rf_file *)a)->rf;
+	const struct revfile *y = ((const struct rf_file *)b)->rf;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Save the graph built from src's files in the graph cache: which file
+ * each revision came from, found by its revfile (pairs[], one per file).
+ */
+static void save_graph_cache(const char *file, const struct source *src,
+			     const struct graph *g, struct rf_file *pairs,
+			     uint64_t scan_ns)
+{
+	size_t *rev_file, i;
+
+	if (!file || g->nr != src->nfiles)
+		return;
+	qsort(pairs, g->nr, sizeof(*pairs), cmp_rf_file);
+	rev_file = xmalloc((g->nr + 1) * sizeof(*rev_file));
+	for (i = 0; i < g->nr; i++) {
+		struct rf_file key = { g->revs[i].rf, 0 }, *hit;
+
+		hit = bsearch(&key, pairs, g->nr, sizeof(*pairs), cmp_rf_file);
+		if (!hit) {
+			free(rev_file);
+			return;
+		}
+		rev_file[i] = hit->file;
+	}
+	graphcache_save(file, src, g, rev_file, scan_ns);
+	free(rev_file);
+}
+
 int project_load_graph(struct project *p, struct strbuf *err)
 {
 	struct source *src = NULL;
 	struct graph_input *in = NULL;
+	struct rf_file *pairs = NULL;
 	struct cache *cache = NULL;
+	char *graph_file = NULL;
+	uint64_t scan_ns = 0;
 	size_t i, n = 0;
 	char cwd[PATH_MAX];
 	size_t cwdlen = 0;
 	int ret = -1;
 
+	if (getcwd(cwd, sizeof(cwd)))
+		cwdlen = strlen(cwd);
 	if (p->opts->at || p->opts->staged) {
 		if (source_git(&src, p->opts->at, p->locations, p->nlocations,
 			       p->recursive, err))
 			return -1;
-	} else {
-		if (!p->opts->need_bodies)
-			cache = cache_open(p->locations, p->nlocations);
-		if (source_worktree_cached(&src, p->locations, p->nlocations,
-					   p->recursive, cache, err)) {
-			cache_free(cache);
+	} else if (p->opts->need_bodies) {
+		if (source_worktree(&src, p->locations, p->nlocations, p->recursive, err))
 			return -1;
+	} else {
+		/*
+		 * A read-only command: the whole graph from the graph cache
+		 * when no file changed, else headers from the header cache.
+		 */
+		struct timespec now;
+
+		graph_file = graphcache_file_name(p->locations, p->nlocations);
+		clock_gettime(CLOCK_REALTIME, &now);
+		scan_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+		if (source_worktree_scan(&src, p->locations, p->nlocations,
+					 p->recursive, err))
+			goto cleanup;
+		if (graph_file && !graphcache_load(&p->graph, graph_file, src, cwd, cwdlen)) {
+			ret = 0;
+			goto cleanup;
 		}
+		cache = cache_open(p->locations, p->nlocations);
+		if (source_worktree_fill(src, cache, err))
+			goto cleanup;
+		if (graph_file)
+			pairs = xcalloc(src->nfiles + 1, sizeof(*pairs));
 	}
-	if (getcwd(cwd, sizeof(cwd)))
-		cwdlen = strlen(cwd);
 	in = xcalloc(src->nfiles ? src->nfiles : 1, sizeof(*in));
 	for (i = 0; i < src->nfiles; i++) {
 		struct source_file *f = &src->files[i];
@@ -775,6 +838,10 @@ int project_load_graph(struct project *p, struct strbuf *err)
 				goto cleanup;
 			cache_store(cache, f->path, &f->st, in[n].rf);
 		}
+		if (pairs) {
+			pairs[n].rf = in[n].rf;
+			pairs[n].file = i;
+		}
 		in[n].path = xstrdup(shown);
 		memcpy(in[n].blob, f->blob, sizeof(in[n].blob));
 		n++;
@@ -783,6 +850,8 @@ int project_load_graph(struct project *p, struct strbuf *err)
 		p->git_root = xstrdup(src->root);
 	ret = graph_build(&p->graph, in, n, err);
 	n = 0;
+	if (!ret && pairs)
+		save_graph_cache(graph_file, src, p->graph, pairs, scan_ns);
 cleanup:
 	cache_save(cache);
 	cache_free(cache);
@@ -791,6 +860,8 @@ cleanup:
 		free(in[i].path);
 	}
 	free(in);
+	free(pairs);
+	free(graph_file);
 	source_free(src);
 	return ret;
 }

@@ -127,6 +127,45 @@ void revfile_free(struct revfile *rf)
 	free(rf);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static char **dup_strv(char *const *v, size_t n)
+{
+	char **out;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	out = xcalloc(n, sizeof(*out));
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+struct revfile *revfile_dup(const struct revfile *rf)
+{
+	struct revfile *c = xmalloc(sizeof(*c));
+
+	*c = *rf;
+	c->revision = dup_or_null(rf->revision);
+	c->down_revision = dup_strv(rf->down_revision, rf->ndown);
+	c->branch_labels = dup_strv(rf->branch_labels, rf->nlabels);
+	c->depends_on = dup_strv(rf->depends_on, rf->ndeps);
+	c->squashes = dup_strv(rf->squashes, rf->nsquashes);
+	c->part_of = dup_or_null(rf->part_of);
+	c->part_after = dup_or_null(rf->part_after);
+	c->part_upto = dup_or_null(rf->part_upto);
+	c->message = dup_or_null(rf->message);
+	c->create_date = dup_or_null(rf->create_date);
+	c->doc = dup_or_null(rf->doc);
+	c->upgrade = dup_or_null(rf->upgrade);
+	c->downgrade = dup_or_null(rf->downgrade);
+	return c;
+}
+
 int revfile_valid_id(const char *s, size_t len)
 {
 	size_t i;

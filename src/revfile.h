@@ -71,6 +71,8 @@ struct revfile {
 int revfile_parse(struct revfile **out, const char *name, const char *buf,
 		  size_t len, struct strbuf *err);
 void revfile_free(struct revfile *rf);
+/* A copy that owns all its strings and arrays. */
+struct revfile *revfile_dup(const struct revfile *rf);
 
 /* 1 if s[0..len) is 1..32 of letters, digits, '_', '-', '.'. */
 int revfile_valid_id(const char *s, size_t len);

@@ -54,6 +54,16 @@ int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
 int source_worktree_cached(struct source **out, char *const *dirs,
 			   size_t ndirs, int recursive, struct cache *cache,
 			   struct strbuf *err);
+/*
+ * source_worktree_cached() in two steps: list the files with their stat
+ * data (data and rf NULL, no blob ids) without reading one, then take
+ * each file's header from the cache (which may be NULL) or read it. A
+ * caller that can decide from the stat data alone (graphcache.h) stops
+ * after the first.
+ */
+int source_worktree_scan(struct source **out, char *const *dirs, size_t ndirs,
+			 int recursive, struct strbuf *err);
+int source_worktree_fill(struct source *s, struct cache *cache, struct strbuf *err);
 
 /*
  * Read them from git instead: "at" a tree-ish, or the index when at is

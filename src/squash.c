@@ -778,8 +778,9 @@ int squash_split_rows(struct graph **gp, const char *const *rows, size_t n,
 	}
 	in = xcalloc(g->nr + n + 1, sizeof(*in));
 	for (i = 0; i < g->nr; i++) {
-		in[nin].rf = g->revs[i].rf;
-		in[nin].path = g->revs[i].path;
+		/* a graph from the graph cache keeps them in its blocks */
+		in[nin].rf = g->blocks ? revfile_dup(g->revs[i].rf) : g->revs[i].rf;
+		in[nin].path = g->blocks ? xstrdup(g->revs[i].path) : g->revs[i].path;
 		memcpy(in[nin].blob, g->revs[i].blob, sizeof(in[nin].blob));
 		g->revs[i].rf = NULL;
 		g->revs[i].path = NULL;

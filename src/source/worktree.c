@@ -142,8 +142,13 @@ static int read_whole(const char *path, char **out, size_t *len)
 	return 0;
 }
 
+/*
+ * The revision files under dir. With scan set, only their paths and stat
+ * data (source_worktree_fill() reads them later); else their headers
+ * from the cache or, failing that, their bytes.
+ */
 static int read_dir(struct source *s, const char *dir, int recursive,
-		    int depth, struct cache *cache, struct strbuf *err)
+		    int depth, struct cache *cache, int scan, struct strbuf *err)
 {
 	DIR *d;
 	struct dirent *de;
@@ -186,7 +191,7 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 		 * whole path, whose resolution counts every link on the way
 		 * (ELOOP for a loop).
 		 */
-		if (cache || types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
+		if (cache || scan || types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
 			if (types[i] == DT_REG ? fstatat(dirfd(d), names[i], &st, 0)
 					       : stat(path.buf, &st)) {
 				if (errno == ELOOP) {
@@ -199,14 +204,14 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 			is_reg = S_ISREG(st.st_mode);
 		}
 		if (is_dir) {
-			if (recursive && read_dir(s, path.buf, recursive, depth + 1, cache, err))
+			if (recursive && read_dir(s, path.buf, recursive, depth + 1, cache, scan, err))
 				goto cleanup;
 		} else if (is_reg && source_is_revision_name(names[i])) {
 			char *buf;
 			size_t len;
-			struct revfile *rf = cache_lookup(cache, path.buf, &st);
+			struct revfile *rf = scan ? NULL : cache_lookup(cache, path.buf, &st);
 
-			if (rf) {
+			if (rf || scan) {
 				struct source_file *f;
 
 				ALLOC_GROW(s->files, s->nfiles + 1, s->alloc);
@@ -248,12 +253,48 @@ int source_worktree_cached(struct source **out, char *const *dirs,
 	/* a cached read is a read-only command: no log rows, no blob ids */
 	s->no_blobs = cache != NULL;
 	for (i = 0; i < ndirs; i++) {
-		if (read_dir(s, dirs[i], recursive, 0, cache, err)) {
+		if (read_dir(s, dirs[i], recursive, 0, cache, 0, err)) {
 			source_free(s);
 			return -1;
 		}
 	}
 	*out = s;
+	return 0;
+}
+
+int source_worktree_scan(struct source **out, char *const *dirs, size_t ndirs,
+			 int recursive, struct strbuf *err)
+{
+	struct source *s = xcalloc(1, sizeof(*s));
+	size_t i;
+
+	*out = NULL;
+	s->no_blobs = 1;
+	for (i = 0; i < ndirs; i++) {
+		if (read_dir(s, dirs[i], recursive, 0, NULL, 1, err)) {
+			source_free(s);
+			return -1;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+int source_worktree_fill(struct source *s, struct cache *cache, struct strbuf *err)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfiles; i++) {
+		struct source_file *f = &s->files[i];
+
+		if (f->data || f->rf)
+			continue;
+		f->rf = cache_lookup(cache, f->path, &f->st);
+		if (!f->rf && read_whole(f->path, &f->data, &f->len)) {
+			strbuf_addf(err, "cannot read '%s': %s", f->path, strerror(errno));
+			return -1;
+		}
+	}
 	return 0;
 }
 

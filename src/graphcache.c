@@ -1,0 +1,541 @@
+/*
+ * graphcache: the built revision graph kept between runs (graphcache.h
+ * says when it is trusted). The file, beside the header cache:
+ *
+ *   "DBMIGG1\n", u64 scan start (ns), u32 file count, per file its path
+ *   (binio cstr) and the five u64 of its stat data, in scan order;
+ *   u32 revision count, u32 strings in all string lists, u32 integers
+ *   in all index arrays; per revision (in id order) u32 its file, its
+ *   header (kind, revision, down_revision, branch_labels, depends_on,
+ *   squashes, message, create_date, doc, transactional, six line
+ *   numbers) and its six index arrays (down, deps, normdown, alldown,
+ *   next, allnext: u32 count, u32 each); u32 label count, per label
+ *   (in name order) u32 revision and u32 which of its branch_labels;
+ *   u32 label words, u32 row count, the distinct rows of label bits
+ *   (u64 each), each revision's row (u32; none without labels); heads,
+ *   real heads, bases and real bases (u32 count, u32 each); then a
+ *   32-hex checksum of everything before it (binio_checksum()).
+ *
+ * A loaded graph points into the file's bytes: its revfiles, string
+ * lists and index arrays live in a few blocks (graph->blocks).
+ */
+#include "graphcache.h"
+#include "binio.h"
+#include "cache.h"
+#include "usage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAGIC "DBMIGG1\n"
+#define SUMLEN BINIO_SUMLEN
+
+char *graphcache_file_name(char *const *dirs, size_t ndirs)
+{
+	char *base = cache_file_name(dirs, ndirs);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!base)
+		return NULL;
+	strbuf_addf(&sb, "%s.graph", base);
+	free(base);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+
+static void put_ints(struct strbuf *sb, const int *v, size_t n)
+{
+	size_t i;
+
+	put_u32(sb, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		put_u32(sb, (uint32_t)v[i]);
+}
+
+static void put_cstrv(struct strbuf *sb, char *const *v, size_t n)
+{
+	size_t i;
+
+	put_u32(sb, (uint32_t)n);
+	for (i = 0; i < n; i++)
+		put_cstr(sb, v[i]);
+}
+
+static void put_rev(struct strbuf *sb, const struct rev *r)
+{
+	const struct revfile *rf = r->rf;
+
+	put_u32(sb, (uint32_t)rf->kind);
+	put_cstr(sb, rf->revision);
+	put_cstrv(sb, rf->down_revision, rf->ndown);
+	put_cstrv(sb, rf->branch_labels, rf->nlabels);
+	put_cstrv(sb, rf->depends_on, rf->ndeps);
+	put_cstrv(sb, rf->squashes, rf->nsquashes);
+	put_cstr(sb, rf->message);
+	put_cstr(sb, rf->create_date);
+	put_cstr(sb, rf->doc);
+	put_u32(sb, (uint32_t)rf->transactional);
+	put_u32(sb, rf->upgrade_line);
+	put_u32(sb, rf->downgrade_line);
+	put_u32(sb, rf->revision_line);
+	put_u32(sb, rf->down_line);
+	put_u32(sb, rf->deps_line);
+	put_u32(sb, rf->labels_line);
+	put_ints(sb, r->down, r->ndown);
+	put_ints(sb, r->deps, r->ndeps);
+	put_ints(sb, r->normdown, r->nnormdown);
+	put_ints(sb, r->alldown, r->nalldown);
+	put_ints(sb, r->next, r->nnext);
+	put_ints(sb, r->allnext, r->nallnext);
+}
+
+static uint64_t hash_row(const uint64_t *row, size_t words)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	size_t i;
+
+	for (i = 0; i < words; i++)
+		h = (h ^ row[i]) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
+/*
+ * The label rows, each distinct row once (revisions along a branch
+ * share theirs): u32 row count, the rows, then each revision's row.
+ */
+static void put_label_rows(struct strbuf *sb, const struct graph *g)
+{
+	size_t words = g->label_words, size = 1, i, k, nrows = 0;
+	int *slot, *row_of = xmalloc((g->nr + 1) * sizeof(*row_of));
+	int *first = xmalloc((g->nr + 1) * sizeof(*first));
+
+	while (size < 2 * g->nr + 2)
+		size *= 2;
+	slot = xmalloc(size * sizeof(*slot));
+	for (i = 0; i < size; i++)
+		slot[i] = -1;
+	for (i = 0; i < g->nr; i++) {
+		const uint64_t *row = g->labelbits + i * words;
+		size_t h = (size_t)hash_row(row, words) & (size - 1);
+
+		for (;; h = (h + 1) & (size - 1)) {
+			if (slot[h] < 0) {
+				slot[h] = (int)nrows;
+				first[nrows] = (int)i;
+				row_of[i] = (int)nrows++;
+				break;
+			}
+			if (!memcmp(g->labelbits + (size_t)first[slot[h]] * words, row,
+				    words * sizeof(*row))) {
+				row_of[i] = slot[h];
+				break;
+			}
+		}
+	}
+	put_u32(sb, (uint32_t)(words ? nrows : 0));
+	for (i = 0; words && i < nrows; i++)
+		for (k = 0; k < words; k++)
+			put_u64(sb, g->labelbits[(size_t)first[i] * words + k]);
+	for (i = 0; words && i < g->nr; i++)
+		put_u32(sb, (uint32_t)row_of[i]);
+	free(slot);
+	free(row_of);
+	free(first);
+}
+
+static int mkdir_p(char *path)
+{
+	char *s;
+
+	for (s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST) {
+			*s = '/';
+			return -1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+void graphcache_save(const char *file, const struct source *src,
+		     const struct graph *g, const size_t *rev_file,
+		     uint64_t scan_ns)
+{
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	char sum[SUMLEN + 1];
+	size_t i, j, nstr = 0, nint = 0;
+	int fd;
+
+	if (!file || src->nfiles != g->nr)
+		return;
+	strbuf_addstr(&sb, MAGIC);
+	put_u64(&sb, scan_ns);
+	put_u32(&sb, (uint32_t)src->nfiles);
+	for (i = 0; i < src->nfiles; i++) {
+		uint64_t key[5];
+		int k;
+
+		cache_stat_key(key, &src->files[i].st);
+		if (cache_key_racy(key, scan_ns))
+			goto out; /* changed too recently to be keyed by its times */
+		put_cstr(&sb, src->files[i].path);
+		for (k = 0; k < 5; k++)
+			put_u64(&sb, key[k]);
+	}
+	for (i = 0; i < g->nr; i++) {
+		const struct rev *r = &g->revs[i];
+		const struct revfile *rf = r->rf;
+
+		nstr += rf->ndown + rf->nlabels + rf->ndeps + rf->nsquashes;
+		nint += r->ndown + r->ndeps + r->nnormdown + r->nalldown +
+			r->nnext + r->nallnext;
+	}
+	put_u32(&sb, (uint32_t)g->nr);
+	put_u32(&sb, (uint32_t)nstr);
+	put_u32(&sb, (uint32_t)nint);
+	for (i = 0; i < g->nr; i++) {
+		put_u32(&sb, (uint32_t)rev_file[i]);
+		put_rev(&sb, &g->revs[i]);
+	}
+	put_u32(&sb, (uint32_t)g->nlabels);
+	for (i = 0; i < g->nlabels; i++) {
+		const struct revfile *rf = g->revs[g->labels[i].rev].rf;
+
+		for (j = 0; j < rf->nlabels; j++)
+			if (rf->branch_labels[j] == g->labels[i].name)
+				break;
+		put_u32(&sb, (uint32_t)g->labels[i].rev);
+		put_u32(&sb, (uint32_t)j);
+	}
+	put_u32(&sb, (uint32_t)g->label_words);
+	put_label_rows(&sb, g);
+	put_ints(&sb, g->heads, g->nheads);
+	put_ints(&sb, g->real_heads, g->nreal_heads);
+	put_ints(&sb, g->bases, g->nbases);
+	put_ints(&sb, g->real_bases, g->nreal_bases);
+	binio_checksum(sum, sb.buf, sb.len);
+	strbuf_add(&sb, sum, SUMLEN);
+
+	strbuf_addf(&tmp, "%s.%d.tmp", file, (int)getpid());
+	if (mkdir_p(tmp.buf))
+		goto out;
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		goto out;
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp.buf, file))
+		unlink(tmp.buf);
+out:
+	strbuf_release(&sb);
+	strbuf_release(&tmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+
+struct pools {
+	char **str;
+	size_t nstr, str_used;
+	int *ints;
+	size_t nint, int_used;
+};
+
+static char **get_pooled_strv(struct reader *r, struct pools *p, size_t *n)
+{
+	uint32_t count = get_u32(r), i;
+	char **v;
+
+	*n = 0;
+	if (r->bad || !count)
+		return NULL;
+	if (count > p->nstr - p->str_used) {
+		r->bad = 1;
+		return NULL;
+	}
+	v = p->str + p->str_used;
+	p->str_used += count;
+	for (i = 0; i < count; i++) {
+		v[i] = (char *)get_cstr(r);
+		if (!v[i]) {
+			r->bad = 1;
+			return NULL;
+		}
+	}
+	*n = count;
+	return v;
+}
+
+/* An index array, each value below nr, from the pool or (pool NULL) its own. */
+static int *get_ints(struct reader *r, struct pools *p, size_t nr, size_t *n)
+{
+	uint32_t count = get_u32(r), i;
+	int *v;
+
+	*n = 0;
+	if (r->bad || !count)
+		return NULL;
+	if (p ? count > p->nint - p->int_used : count > (size_t)(r->end - r->p) / 4) {
+		r->bad = 1;
+		return NULL;
+	}
+	if (p) {
+		v = p->ints + p->int_used;
+		p->int_used += count;
+	} else {
+		v = xmalloc(count * sizeof(*v));
+	}
+	for (i = 0; i < count; i++) {
+		uint32_t x = get_u32(r);
+
+		if (x >= nr) {
+			r->bad = 1;
+			break;
+		}
+		v[i] = (int)x;
+	}
+	*n = r->bad ? 0 : count;
+	if (r->bad && !p) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int get_rev(struct reader *r, struct pools *p, struct rev *rev,
+		   struct revfile *rf, size_t nr)
+{
+	rf->kind = (enum revfile_kind)get_u32(r);
+	rf->revision = (char *)get_cstr(r);
+	rf->down_revision = get_pooled_strv(r, p, &rf->ndown);
+	rf->branch_labels = get_pooled_strv(r, p, &rf->nlabels);
+	rf->depends_on = get_pooled_strv(r, p, &rf->ndeps);
+	rf->squashes = get_pooled_strv(r, p, &rf->nsquashes);
+	rf->message = (char *)get_cstr(r);
+	rf->create_date = (char *)get_cstr(r);
+	rf->doc = (char *)get_cstr(r);
+	rf->transactional = (int)get_u32(r);
+	rf->upgrade_line = get_u32(r);
+	rf->downgrade_line = get_u32(r);
+	rf->revision_line = get_u32(r);
+	rf->down_line = get_u32(r);
+	rf->deps_line = get_u32(r);
+	rf->labels_line = get_u32(r);
+	rev->rf = rf;
+	rev->id = rf->revision;
+	rev->down = get_ints(r, p, nr, &rev->ndown);
+	rev->deps = get_ints(r, p, nr, &rev->ndeps);
+	rev->normdown = get_ints(r, p, nr, &rev->nnormdown);
+	rev->alldown = get_ints(r, p, nr, &rev->nalldown);
+	rev->next = get_ints(r, p, nr, &rev->nnext);
+	rev->allnext = get_ints(r, p, nr, &rev->nallnext);
+	if (r->bad || !rf->revision || (rf->kind != REVFILE_SQL && rf->kind != REVFILE_PY))
+		return -1;
+	/* what graph_build() guarantees and the walks rely on */
+	if (rev->ndown != rf->ndown || rev->ndeps > rf->ndeps ||
+	    rev->nalldown != rev->ndown + rev->ndeps || rev->nnormdown > rev->nalldown)
+		return -1;
+	return 0;
+}
+
+/* 1 when alldown has no cycle (Kahn's algorithm over the edges). */
+static int acyclic(const struct graph *g)
+{
+	size_t *indeg = xcalloc(g->nr + 1, sizeof(*indeg));
+	int *queue = xmalloc((g->nr + 1) * sizeof(*queue));
+	size_t i, j, head = 0, tail = 0;
+
+	for (i = 0; i < g->nr; i++)
+		for (j = 0; j < g->revs[i].nalldown; j++)
+			indeg[g->revs[i].alldown[j]]++;
+	for (i = 0; i < g->nr; i++)
+		if (!indeg[i])
+			queue[tail++] = (int)i;
+	while (head < tail) {
+		const struct rev *r = &g->revs[queue[head++]];
+
+		for (j = 0; j < r->nalldown; j++)
+			if (!--indeg[r->alldown[j]])
+				queue[tail++] = r->alldown[j];
+	}
+	free(indeg);
+	free(queue);
+	return tail == g->nr;
+}
+
+static void add_block(struct graph *g, void *block)
+{
+	g->blocks = xrealloc(g->blocks, (g->nblocks + 1) * sizeof(*g->blocks));
+	g->blocks[g->nblocks++] = block;
+}
+
+int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
+			   const struct source *src, const char *cwd, size_t cwdlen)
+{
+	struct reader r;
+	struct pools p = { 0 };
+	struct graph *g = xcalloc(1, sizeof(*g));
+	const char **paths = NULL;
+	char sum[SUMLEN + 1];
+	uint64_t scan_ns;
+	uint32_t nfiles, nr, nlabels, words, nrows;
+	unsigned char *seen = NULL;
+	size_t *rowbits = NULL;
+	size_t i;
+
+	*out = NULL;
+	add_block(g, buf);
+	if (len < strlen(MAGIC) + SUMLEN || memcmp(buf, MAGIC, strlen(MAGIC)))
+		goto fail;
+	binio_checksum(sum, buf, len - SUMLEN);
+	if (memcmp(sum, buf + len - SUMLEN, SUMLEN))
+		goto fail;
+	r.p = (const unsigned char *)buf + strlen(MAGIC);
+	r.end = (const unsigned char *)buf + len - SUMLEN;
+	r.bad = 0;
+
+	/* the key: exactly the files the scan found, unchanged and not racy */
+	scan_ns = get_u64(&r);
+	nfiles = get_u32(&r);
+	if (r.bad || nfiles != src->nfiles)
+		goto fail;
+	paths = xcalloc(nfiles + 1, sizeof(*paths));
+	for (i = 0; i < nfiles; i++) {
+		const struct source_file *f = &src->files[i];
+		uint64_t key[5], want[5];
+		int k;
+
+		paths[i] = get_cstr(&r);
+		for (k = 0; k < 5; k++)
+			key[k] = get_u64(&r);
+		if (r.bad || !paths[i] || strcmp(paths[i], f->path))
+			goto fail;
+		cache_stat_key(want, &f->st);
+		if (memcmp(key, want, sizeof(key)) || cache_key_racy(key, scan_ns))
+			goto fail;
+	}
+
+	nr = get_u32(&r);
+	p.nstr = get_u32(&r);
+	p.nint = get_u32(&r);
+	/* each counted thing takes at least four bytes of the file */
+	if (r.bad || nr != nfiles || p.nstr > (size_t)(r.end - r.p) / 4 ||
+	    p.nint > (size_t)(r.end - r.p) / 4)
+		goto fail;
+	g->nr = nr;
+	g->revs = xcalloc(nr + 1, sizeof(*g->revs));
+	add_block(g, xcalloc(nr + 1, sizeof(struct revfile)));
+	p.str = xcalloc(p.nstr + 1, sizeof(*p.str));
+	add_block(g, p.str);
+	p.ints = xcalloc(p.nint + 1, sizeof(*p.ints));
+	add_block(g, p.ints);
+	seen = xcalloc(nr + 1, 1);
+	for (i = 0; i < nr; i++) {
+		struct rev *rev = &g->revs[i];
+		uint32_t file = get_u32(&r);
+
+		if (r.bad || file >= nfiles || seen[file])
+			goto fail;
+		seen[file] = 1;
+		rev->path = (char *)paths[file];
+		if (cwdlen && !strncmp(rev->path, cwd, cwdlen) && rev->path[cwdlen] == '/')
+			rev->path += cwdlen + 1;
+		if (get_rev(&r, &p, rev, (struct revfile *)g->blocks[1] + i, nr))
+			goto fail;
+		if (i && strcmp(g->revs[i - 1].id, rev->id) >= 0)
+			goto fail; /* graph_find() bisects */
+	}
+	if (p.str_used != p.nstr || p.int_used != p.nint)
+		goto fail;
+
+	nlabels = get_u32(&r);
+	if (r.bad || nlabels > (size_t)(r.end - r.p) / 8)
+		goto fail;
+	g->labels = xcalloc(nlabels + 1, sizeof(*g->labels));
+	for (i = 0; i < nlabels; i++) {
+		uint32_t rev = get_u32(&r), j = get_u32(&r);
+
+		if (r.bad || rev >= nr || j >= g->revs[rev].rf->nlabels)
+			goto fail;
+		g->labels[i].rev = (int)rev;
+		g->labels[i].name = g->revs[rev].rf->branch_labels[j];
+		g->labels[i].len = strlen(g->labels[i].name);
+		g->nlabels++;
+		if (i && strcmp(g->labels[i - 1].name, g->labels[i].name) >= 0)
+			goto fail; /* graph_find_label() bisects */
+	}
+	words = get_u32(&r);
+	nrows = get_u32(&r);
+	if (r.bad || words != (nlabels + 63) / 64 || (!words && nrows) ||
+	    (words && (!nrows || nrows > nr)) ||
+	    (size_t)nrows * words > (size_t)(r.end - r.p) / 8)
+		goto fail;
+	g->label_words = words;
+	g->labelbits = xcalloc((size_t)nrows * words + 1, sizeof(uint64_t));
+	for (i = 0; i < (size_t)nrows * words; i++)
+		g->labelbits[i] = get_u64(&r);
+	rowbits = xcalloc(nrows + 1, sizeof(*rowbits));
+	for (i = 0; i < nrows; i++) {
+		const uint64_t *row = g->labelbits + i * words;
+		size_t k;
+
+		/* no bit past the last label */
+		if (nlabels % 64 && (row[words - 1] & (~0ULL << (nlabels % 64))))
+			goto fail;
+		for (k = 0; k < words; k++)
+			rowbits[i] += (size_t)__builtin_popcountll(row[k]);
+	}
+	for (i = 0; i < nr; i++) {
+		uint32_t row = words ? get_u32(&r) : 0;
+
+		if (r.bad || (words && row >= nrows))
+			goto fail;
+		g->revs[i].labelset = g->labelbits + (size_t)row * words;
+		g->revs[i].nlabels = words ? rowbits[row] : 0;
+	}
+	g->heads = get_ints(&r, NULL, nr, &g->nheads);
+	g->real_heads = get_ints(&r, NULL, nr, &g->nreal_heads);
+	g->bases = get_ints(&r, NULL, nr, &g->nbases);
+	g->real_bases = get_ints(&r, NULL, nr, &g->nreal_bases);
+	if (r.bad || r.p != r.end || !acyclic(g))
+		goto fail;
+	free(paths);
+	free(seen);
+	free(rowbits);
+	*out = g;
+	return 0;
+fail:
+	free(paths);
+	free(seen);
+	free(rowbits);
+	graph_free(g);
+	return -1;
+}
+
+int graphcache_load(struct graph **out, const char *file,
+		    const struct source *src, const char *cwd, size_t cwdlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t len;
+
+	*out = NULL;
+	if (!file || strbuf_read_file(&sb, file)) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	len = sb.len;
+	return graphcache_load_buffer(out, strbuf_detach(&sb, NULL), len, src, cwd, cwdlen);
+}

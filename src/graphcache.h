@@ -1,0 +1,49 @@
+#ifndef GRAPHCACHE_H
+#define GRAPHCACHE_H
+/*
+ * graphcache: the whole revision graph kept between runs, beside the
+ * header cache (cache.h), so that a read-only command on an unchanged
+ * tree neither looks up every header nor builds the graph again.
+ *
+ * It is keyed by the exact list of revision files a scan found, each
+ * with its stat data (size, mtime, ctime, inode, device): one file
+ * added, removed, renamed or touched, and the cache is not used. Nor is
+ * it when any file's times are not two seconds older than the moment
+ * the scan that wrote it began (CACHE_RACY_NS). A file that is corrupt,
+ * truncated, of another version or inconsistent (an index out of range,
+ * ids out of order, a cycle) is ignored, and rebuilt by the next run.
+ */
+#include "graph.h"
+#include "source.h"
+
+#include <stdint.h>
+
+/* The graph cache's file for these version locations, or NULL (no cache). */
+char *graphcache_file_name(char *const *dirs, size_t ndirs);
+
+/*
+ * The graph cached in file for exactly the files src lists (paths and
+ * stat data, as source_worktree_scan() found them), or -1. Paths under
+ * the cwd prefix (cwdlen bytes, then '/') are shown without it.
+ */
+int graphcache_load(struct graph **out, const char *file,
+		    const struct source *src, const char *cwd, size_t cwdlen);
+
+/*
+ * graphcache_load() on a file's bytes (len of them, which the call takes
+ * and frees, or gives to the graph): for the tests and the fuzz target.
+ */
+int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
+			   const struct source *src, const char *cwd, size_t cwdlen);
+
+/*
+ * Write g, built from src's files (rev_file[i]: the index in src->files
+ * of revision i's file), as the cache for that list, when every file is
+ * old enough against scan_ns (the time the scan began). Errors are
+ * ignored: the cache is only a shortcut.
+ */
+void graphcache_save(const char *file, const struct source *src,
+		     const struct graph *g, const size_t *rev_file,
+		     uint64_t scan_ns);
+
+#endif

@@ -1,0 +1,137 @@
+#!/bin/sh
+# t1110: the graph cache is never wrong. Read-only commands print the
+# same bytes with it, without it and after any change to the files:
+# edits keeping size and mtime, new, removed and renamed files, files
+# changed just now, and corrupt, truncated or foreign cache files.
+. "$(dirname "$0")/lib.sh"
+unset XDG_CACHE_HOME
+
+make_project
+V=migrations/versions
+write_rev $V aaaa1 "" core "" "" ""
+write_rev $V aaaa2 aaaa1 "" "" "" ""
+write_rev $V bbbb1 "" mod "core" "" ""
+write_rev $V bbbb2 bbbb1 "" "" "" ""
+write_rev $V bbbb3 bbbb1 "" "" "" ""
+write_rev $V cccc1 "bbbb2, bbbb3" "" "aaaa2" "" ""
+D="$HOME/.cache/git-dbmig"
+graphfile() { ls "$D"/*.graph 2>/dev/null | head -1; }
+headerfile() { ls "$D"/* 2>/dev/null | grep -v '\.graph$' | head -1; }
+# what every read-only command prints, with and without the caches
+outputs() {
+	for c in "heads" "heads --resolve-dependencies" "branches" "history" \
+		"history -v" "history -r aaaa1:cccc1" "show cccc1" "show mod@head" \
+		"show nothing" "history -r nothing:"; do
+		echo "== $c"
+		git dbmig $c 2>&1
+		echo "exit $?"
+	done
+}
+same_as_uncached() {
+	outputs >cached &&
+	DBMIG_NO_CACHE=1 outputs >uncached &&
+	diff -u uncached cached
+}
+# files changed less than two seconds before a run are not trusted
+age() { sleep 2.2; }
+
+test_expect_success 'a read-only command writes the graph cache beside the header cache' '
+	age &&
+	git dbmig heads >out &&
+	test -s "$(graphfile)" && test -s "$(headerfile)" &&
+	same_as_uncached
+'
+
+test_expect_success 'a run with the graph cache reads no header' '
+	rm "$(headerfile)" &&
+	git dbmig heads >out &&
+	test -z "$(headerfile)" &&
+	same_as_uncached && test -z "$(headerfile)"
+'
+
+test_expect_success 'files changed just now are read, and no graph cache is written for them' '
+	g=$(graphfile) && before=$(stat -c %Y.%y "$g") &&
+	write_rev $V cccc2 cccc1 "" "" "" "" &&
+	git dbmig heads >out && grep -q "^cccc2 (mod) (head)$" out &&
+	test "$(stat -c %Y.%y "$g")" = "$before" &&
+	same_as_uncached
+'
+
+test_expect_success 'an edit that keeps size and mtime is seen' '
+	age && git dbmig heads >/dev/null &&
+	mtime=$(stat -c %y $V/cccc2_rev.sql) &&
+	sed -i "s/^-- message: rev cccc2$/-- message: rev zzzz2/" $V/cccc2_rev.sql &&
+	touch -d "$mtime" $V/cccc2_rev.sql &&
+	git dbmig history >out &&
+	grep -q "cccc1 -> cccc2 (mod) (head), rev zzzz2" out &&
+	same_as_uncached
+'
+
+test_expect_success 'an edit to the graph itself is seen' '
+	age && git dbmig heads >/dev/null &&
+	sed -i "s/^-- down_revision: cccc1$/-- down_revision: aaaa2/" $V/cccc2_rev.sql &&
+	git dbmig heads >out && grep -q "^cccc1 (mod) (head)$" out &&
+	age && git dbmig heads >/dev/null && same_as_uncached
+'
+
+test_expect_success 'a renamed and a removed file are seen' '
+	mv $V/cccc2_rev.sql $V/cccc2_renamed.sql &&
+	git dbmig heads >out && same_as_uncached &&
+	age && git dbmig heads >/dev/null &&
+	rm $V/cccc2_renamed.sql &&
+	git dbmig heads >out && ! grep -q cccc2 out && same_as_uncached
+'
+
+test_expect_success 'a broken revision file is reported every time, never cached' '
+	age && git dbmig heads >/dev/null &&
+	printf -- "-- revision: aaaa4\n-- bogus: 1\n" >$V/aaaa4_x.sql &&
+	age &&
+	! git dbmig heads 2>err1 && ! git dbmig heads 2>err2 &&
+	grep -q "unknown key .bogus." err1 && cmp err1 err2 &&
+	rm $V/aaaa4_x.sql
+'
+
+test_expect_success 'a cycle is reported every time, never cached' '
+	write_rev $V dddd1 dddd2 "" "" "" "" &&
+	write_rev $V dddd2 dddd1 "" "" "" "" &&
+	age &&
+	! git dbmig heads 2>err1 && ! git dbmig heads 2>err2 &&
+	grep -qi "cycle" err1 && cmp err1 err2 &&
+	rm $V/dddd1_rev.sql $V/dddd2_rev.sql
+'
+
+test_expect_success 'a corrupt graph cache is ignored and rewritten' '
+	age && git dbmig heads >/dev/null &&
+	g=$(graphfile) && cp "$g" good &&
+	printf "\001\002garbage" | dd of="$g" bs=1 seek=40 conv=notrunc 2>/dev/null &&
+	! cmp -s "$g" good &&
+	same_as_uncached &&
+	rm "$(headerfile)" && git dbmig heads >/dev/null && test -z "$(headerfile)"
+'
+
+test_expect_success 'a truncated, empty or foreign graph cache is ignored' '
+	g=$(graphfile) &&
+	head -c 100 good >"$g" && same_as_uncached &&
+	: >"$g" && same_as_uncached &&
+	sed "1s/^DBMIGG1/DBMIGG0/" good >"$g" && same_as_uncached &&
+	head -c -1 good >"$g" && same_as_uncached
+'
+
+test_expect_success 'a graph cache of another project is not used' '
+	mkdir other && (cd other && make_project &&
+		write_rev $V eeee1 "" "" "" "" "" && age &&
+		git dbmig heads >out && grep -q "^eeee1 (head)$" out) &&
+	test "$(ls "$D"/*.graph | wc -l)" = 2 &&
+	for g in "$D"/*.graph; do cp "$g" "$g.save"; done &&
+	set -- "$D"/*.graph && cp "$1.save" "$2" && cp "$2.save" "$1" &&
+	same_as_uncached &&
+	(cd other && git dbmig heads >out && grep -q "^eeee1 (head)$" out)
+'
+
+test_expect_success 'DBMIG_NO_CACHE writes no cache' '
+	rm -rf "$D" &&
+	DBMIG_NO_CACHE=1 git dbmig heads >out && grep -q cccc1 out &&
+	test ! -d "$D"
+'
+
+test_done

@@ -1,0 +1,310 @@
+/*
+ * Unit tests for graphcache.c: a saved graph loads back equal, field by
+ * field, and a cache for another list of files, for files whose stat
+ * data changed or that changed just before the scan, or with a damaged
+ * checksum is refused. Every single-byte change to a saved file (with
+ * its checksum made good again) loads as a graph that is consistent, or
+ * not at all.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include "binio.h"
+#include "graph.h"
+#include "graphcache.h"
+#include "resolve.h"
+#include "revfile.h"
+#include "source.h"
+#include "strbuf.h"
+
+#include "graph-fixture.h"
+
+#define OLD_NS (1000ULL * 1000000000ULL)
+#define SCAN_NS (2000ULL * 1000000000ULL)
+
+/* A source of one file per revision, "/p/<id>.sql", stat data made up. */
+static struct source *fake_source(const struct graph *g)
+{
+	struct source *s = calloc(1, sizeof(*s));
+	size_t i;
+
+	s->nfiles = s->alloc = g->nr;
+	s->files = calloc(g->nr + 1, sizeof(*s->files));
+	for (i = 0; i < g->nr; i++) {
+		struct source_file *f = &s->files[i];
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_addf(&sb, "/p/%s.sql", g->revs[i].id);
+		f->path = strbuf_detach(&sb, NULL);
+		f->st.st_size = (off_t)(100 + i);
+		f->st.st_mtim.tv_sec = (time_t)(OLD_NS / 1000000000ULL);
+		f->st.st_ctim.tv_sec = (time_t)(OLD_NS / 1000000000ULL);
+		f->st.st_ino = (ino_t)(5000 + i);
+		f->st.st_dev = 7;
+	}
+	return s;
+}
+
+static char *cache_path(void)
+{
+	static char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/test-graphcache.%d/g.graph", (int)getpid());
+	return path;
+}
+
+static void remove_cache(void)
+{
+	char dir[64];
+
+	unlink(cache_path());
+	snprintf(dir, sizeof(dir), "/tmp/test-graphcache.%d", (int)getpid());
+	rmdir(dir);
+}
+
+static void save(const struct graph *g, const struct source *src, uint64_t scan_ns)
+{
+	size_t *rev_file = calloc(g->nr + 1, sizeof(*rev_file)), i;
+
+	for (i = 0; i < g->nr; i++)
+		rev_file[i] = i;
+	graphcache_save(cache_path(), src, g, rev_file, scan_ns);
+	free(rev_file);
+}
+
+static void assert_strv_equal(char **a, size_t na, char **b, size_t nb)
+{
+	size_t i;
+
+	assert_int_equal(na, nb);
+	for (i = 0; i < na; i++)
+		assert_string_equal(a[i], b[i]);
+}
+
+static void assert_ints_equal(const int *a, size_t na, const int *b, size_t nb)
+{
+	assert_int_equal(na, nb);
+	if (na)
+		assert_memory_equal(a, b, na * sizeof(*a));
+}
+
+#define OPT_STR_EQUAL(a, b) \
+	do { \
+		if ((a) && (b)) \
+			assert_string_equal((a), (b)); \
+		else \
+			assert_true(!(a) && !(b)); \
+	} while (0)
+
+static void assert_graphs_equal(const struct graph *a, const struct graph *b)
+{
+	size_t i, w;
+
+	assert_int_equal(a->nr, b->nr);
+	for (i = 0; i < a->nr; i++) {
+		const struct rev *x = &a->revs[i], *y = &b->revs[i];
+		const struct revfile *p = x->rf, *q = y->rf;
+
+		assert_string_equal(x->id, y->id);
+		assert_int_equal(p->kind, q->kind);
+		assert_strv_equal(p->down_revision, p->ndown, q->down_revision, q->ndown);
+		assert_strv_equal(p->branch_labels, p->nlabels, q->branch_labels, q->nlabels);
+		assert_strv_equal(p->depends_on, p->ndeps, q->depends_on, q->ndeps);
+		assert_strv_equal(p->squashes, p->nsquashes, q->squashes, q->nsquashes);
+		OPT_STR_EQUAL(p->message, q->message);
+		OPT_STR_EQUAL(p->create_date, q->create_date);
+		OPT_STR_EQUAL(p->doc, q->doc);
+		assert_int_equal(p->transactional, q->transactional);
+		assert_int_equal(p->upgrade_line, q->upgrade_line);
+		assert_int_equal(p->downgrade_line, q->downgrade_line);
+		assert_int_equal(p->revision_line, q->revision_line);
+		assert_int_equal(p->down_line, q->down_line);
+		assert_int_equal(p->deps_line, q->deps_line);
+		assert_int_equal(p->labels_line, q->labels_line);
+		assert_ints_equal(x->down, x->ndown, y->down, y->ndown);
+		assert_ints_equal(x->deps, x->ndeps, y->deps, y->ndeps);
+		assert_ints_equal(x->normdown, x->nnormdown, y->normdown, y->nnormdown);
+		assert_ints_equal(x->alldown, x->nalldown, y->alldown, y->nalldown);
+		assert_ints_equal(x->next, x->nnext, y->next, y->nnext);
+		assert_ints_equal(x->allnext, x->nallnext, y->allnext, y->nallnext);
+		assert_int_equal(x->nlabels, y->nlabels);
+		for (w = 0; w < a->label_words; w++)
+			assert_true(x->labelset[w] == y->labelset[w]);
+	}
+	assert_int_equal(a->nlabels, b->nlabels);
+	assert_int_equal(a->label_words, b->label_words);
+	for (i = 0; i < a->nlabels; i++) {
+		assert_string_equal(a->labels[i].name, b->labels[i].name);
+		assert_int_equal(a->labels[i].len, b->labels[i].len);
+		assert_int_equal(a->labels[i].rev, b->labels[i].rev);
+	}
+	assert_ints_equal(a->heads, a->nheads, b->heads, b->nheads);
+	assert_ints_equal(a->real_heads, a->nreal_heads, b->real_heads, b->nreal_heads);
+	assert_ints_equal(a->bases, a->nbases, b->bases, b->nbases);
+	assert_ints_equal(a->real_bases, a->nreal_bases, b->real_bases, b->nreal_bases);
+}
+
+static const char *const graphs[] = {
+	SEED,
+	"a1 @A; a2 <a1; b1 @B ^A; b2 <b1; b3 <b1; m <b2,b3 ^a2 @M",
+	"x",
+	"",
+};
+
+static void test_round_trip(void **state)
+{
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof(graphs) / sizeof(*graphs); k++) {
+		struct strbuf err = STRBUF_INIT;
+		struct graph *g, *loaded;
+		struct source *src;
+
+		assert_int_equal(build_graph(&g, graphs[k], &err), 0);
+		src = fake_source(g);
+		save(g, src, SCAN_NS);
+		assert_int_equal(graphcache_load(&loaded, cache_path(), src, "/p", 2), 0);
+		assert_graphs_equal(g, loaded);
+		{
+			struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+
+			format_revs(&x, g, g->real_heads, g->nreal_heads);
+			format_revs(&y, loaded, loaded->real_heads, loaded->nreal_heads);
+			assert_string_equal(x.buf, y.buf);
+			strbuf_release(&x);
+			strbuf_release(&y);
+		}
+		/* paths are shown relative to the cwd */
+		if (g->nr)
+			assert_int_equal(strncmp(loaded->revs[0].path, "/p/", 3) != 0, 1);
+		graph_free(loaded);
+		assert_int_equal(graphcache_load(&loaded, cache_path(), src, "/q", 2), 0);
+		if (g->nr)
+			assert_int_equal(strncmp(loaded->revs[0].path, "/p/", 3), 0);
+		graph_free(loaded);
+		source_free(src);
+		graph_free(g);
+		strbuf_release(&err);
+		remove_cache();
+	}
+}
+
+static void test_refusals(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct graph *g, *loaded;
+	struct source *src;
+	struct strbuf file = STRBUF_INIT;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(build_graph(&g, SEED, &err), 0);
+	src = fake_source(g);
+	save(g, src, SCAN_NS);
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
+	graph_free(loaded);
+
+	/* a file whose stat data changed */
+	src->files[3].st.st_size++;
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+	src->files[3].st.st_size--;
+	src->files[3].st.st_ctim.tv_nsec = 1;
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+	src->files[3].st.st_ctim.tv_nsec = 0;
+	/* a file that is not there, or one more */
+	src->nfiles--;
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+	src->nfiles++;
+	free(src->files[0].path);
+	src->files[0].path = dupstr("/p/renamed.sql", 14);
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+
+	/* a checksum that does not match */
+	assert_int_equal(strbuf_read_file(&file, cache_path()), 0);
+	file.buf[file.len - 1] ^= 1;
+	len = file.len;
+	assert_int_equal(graphcache_load_buffer(&loaded, strbuf_detach(&file, NULL),
+						len, src, "", 0), -1);
+	remove_cache();
+
+	/* files changed less than CACHE_RACY_NS before the scan: no cache */
+	source_free(src);
+	src = fake_source(g);
+	save(g, src, OLD_NS + 1000000000ULL);
+	assert_int_equal(access(cache_path(), F_OK), -1);
+	source_free(src);
+	graph_free(g);
+	strbuf_release(&err);
+	remove_cache();
+}
+
+/* Every byte changed in turn, the checksum made good: consistent or refused. */
+static void test_damage(void **state)
+{
+	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT;
+	struct graph *g, *loaded;
+	struct source *src;
+	size_t pos, loads = 0;
+
+	(void)state;
+	assert_int_equal(build_graph(&g, graphs[1], &err), 0);
+	src = fake_source(g);
+	save(g, src, SCAN_NS);
+	assert_int_equal(strbuf_read_file(&file, cache_path()), 0);
+	for (pos = 8; pos + BINIO_SUMLEN < file.len; pos++) {
+		char *copy = malloc(file.len);
+		char sum[BINIO_SUMLEN + 1];
+		size_t i, j;
+
+		memcpy(copy, file.buf, file.len);
+		copy[pos] = (char)(copy[pos] + 0x41);
+		binio_checksum(sum, copy, file.len - BINIO_SUMLEN);
+		memcpy(copy + file.len - BINIO_SUMLEN, sum, BINIO_SUMLEN);
+		if (graphcache_load_buffer(&loaded, copy, file.len, src, "", 0))
+			continue;
+		loads++;
+		/* what the walks rely on holds */
+		for (i = 0; i < loaded->nr; i++) {
+			const struct rev *r = &loaded->revs[i];
+
+			for (j = 0; j < r->nalldown; j++)
+				assert_true(r->alldown[j] >= 0 && (size_t)r->alldown[j] < loaded->nr);
+			for (j = 0; j < r->nallnext; j++)
+				assert_true(r->allnext[j] >= 0 && (size_t)r->allnext[j] < loaded->nr);
+			assert_non_null(r->id);
+			if (i)
+				assert_true(strcmp(loaded->revs[i - 1].id, r->id) < 0);
+		}
+		for (i = 0; i < loaded->nheads; i++)
+			assert_true((size_t)loaded->heads[i] < loaded->nr);
+		graph_free(loaded);
+	}
+	/* changes inside messages and line numbers still load */
+	assert_true(loads > 0);
+	strbuf_release(&file);
+	source_free(src);
+	graph_free(g);
+	strbuf_release(&err);
+	remove_cache();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_damage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
