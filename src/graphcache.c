@@ -8,12 +8,12 @@
  *   in all index arrays; per revision (in id order) u32 its file, its
  *   header (kind, revision, down_revision, branch_labels, depends_on,
  *   squashes, message, create_date, doc, transactional, six line
- *   numbers) and its six index arrays (down, deps, normdown, alldown,
- *   next, allnext: u32 count, u32 each); u32 label count, per label
+ *   numbers) and its three index arrays (down, deps, normdown: u32
+ *   count, u32 each; the rest is derived on loading as graph_build()
+ *   derives it); u32 label count, per label
  *   (in name order) u32 revision and u32 which of its branch_labels;
  *   u32 label words, u32 row count, the distinct rows of label bits
- *   (u64 each), each revision's row (u32; none without labels); heads,
- *   real heads, bases and real bases (u32 count, u32 each); then a
+ *   (u64 each), each revision's row (u32; none without labels); then a
  *   32-hex checksum of everything before it (binio_checksum()).
  *
  * A loaded graph points into the file's bytes: its revfiles, string
@@ -31,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "DBMIGG1\n"
+#define MAGIC "DBMIGG2\n"
 #define SUMLEN BINIO_SUMLEN
 
 char *graphcache_file_name(char *const *dirs, size_t ndirs)
@@ -90,9 +90,6 @@ static void put_rev(struct strbuf *sb, const struct rev *r)
 	put_ints(sb, r->down, r->ndown);
 	put_ints(sb, r->deps, r->ndeps);
 	put_ints(sb, r->normdown, r->nnormdown);
-	put_ints(sb, r->alldown, r->nalldown);
-	put_ints(sb, r->next, r->nnext);
-	put_ints(sb, r->allnext, r->nallnext);
 }
 
 static uint64_t hash_row(const uint64_t *row, size_t words)
@@ -196,8 +193,7 @@ void graphcache_save(const char *file, const struct source *src,
 		const struct revfile *rf = r->rf;
 
 		nstr += rf->ndown + rf->nlabels + rf->ndeps + rf->nsquashes;
-		nint += r->ndown + r->ndeps + r->nnormdown + r->nalldown +
-			r->nnext + r->nallnext;
+		nint += r->ndown + r->ndeps + r->nnormdown;
 	}
 	put_u32(&sb, (uint32_t)g->nr);
 	put_u32(&sb, (uint32_t)nstr);
@@ -218,10 +214,6 @@ void graphcache_save(const char *file, const struct source *src,
 	}
 	put_u32(&sb, (uint32_t)g->label_words);
 	put_label_rows(&sb, g);
-	put_ints(&sb, g->heads, g->nheads);
-	put_ints(&sb, g->real_heads, g->nreal_heads);
-	put_ints(&sb, g->bases, g->nbases);
-	put_ints(&sb, g->real_bases, g->nreal_bases);
 	binio_checksum(sum, sb.buf, sb.len);
 	strbuf_add(&sb, sum, SUMLEN);
 
@@ -246,6 +238,22 @@ out:
 
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
+
+static int contains(const int *v, size_t n, int x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+static void add_block(struct graph *g, void *block)
+{
+	g->blocks = xrealloc(g->blocks, (g->nblocks + 1) * sizeof(*g->blocks));
+	g->blocks[g->nblocks++] = block;
+}
 
 struct pools {
 	char **str;
@@ -279,7 +287,7 @@ static char **get_pooled_strv(struct reader *r, struct pools *p, size_t *n)
 	return v;
 }
 
-/* An index array, each value below nr, from the pool or (pool NULL) its own. */
+/* An index array from the pool, each value below nr and none twice. */
 static int *get_ints(struct reader *r, struct pools *p, size_t nr, size_t *n)
 {
 	uint32_t count = get_u32(r), i;
@@ -288,30 +296,22 @@ static int *get_ints(struct reader *r, struct pools *p, size_t nr, size_t *n)
 	*n = 0;
 	if (r->bad || !count)
 		return NULL;
-	if (p ? count > p->nint - p->int_used : count > (size_t)(r->end - r->p) / 4) {
+	if (count > p->nint - p->int_used) {
 		r->bad = 1;
 		return NULL;
 	}
-	if (p) {
-		v = p->ints + p->int_used;
-		p->int_used += count;
-	} else {
-		v = xmalloc(count * sizeof(*v));
-	}
-	for (i = 0; i < count; i++) {
+	v = p->ints + p->int_used;
+	p->int_used += count;
+	for (i = 0; i < count && !r->bad; i++) {
 		uint32_t x = get_u32(r);
 
-		if (x >= nr) {
+		if (x >= nr || contains(v, i, (int)x))
 			r->bad = 1;
-			break;
-		}
 		v[i] = (int)x;
 	}
-	*n = r->bad ? 0 : count;
-	if (r->bad && !p) {
-		free(v);
+	if (r->bad)
 		return NULL;
-	}
+	*n = count;
 	return v;
 }
 
@@ -339,15 +339,89 @@ static int get_rev(struct reader *r, struct pools *p, struct rev *rev,
 	rev->down = get_ints(r, p, nr, &rev->ndown);
 	rev->deps = get_ints(r, p, nr, &rev->ndeps);
 	rev->normdown = get_ints(r, p, nr, &rev->nnormdown);
-	rev->alldown = get_ints(r, p, nr, &rev->nalldown);
-	rev->next = get_ints(r, p, nr, &rev->nnext);
-	rev->allnext = get_ints(r, p, nr, &rev->nallnext);
 	if (r->bad || !rf->revision || (rf->kind != REVFILE_SQL && rf->kind != REVFILE_PY))
 		return -1;
-	/* what graph_build() guarantees and the walks rely on */
-	if (rev->ndown != rf->ndown || rev->ndeps > rf->ndeps ||
-	    rev->nalldown != rev->ndown + rev->ndeps || rev->nnormdown > rev->nalldown)
+	/* what graph_build() guarantees: at most one edge per declared id */
+	if (rev->ndown > rf->ndown || rev->ndeps > rf->ndeps)
 		return -1;
+	return 0;
+}
+
+/*
+ * What graph_build() derives from the down revisions and dependencies,
+ * made the same way: alldown (down, then the dependencies not among
+ * them), next and allnext (children in index order), heads and bases.
+ * normdown must be part of alldown. -1 when the arrays do not fit.
+ */
+static int derive(struct graph *g)
+{
+	size_t nall = 0, nnext = 0, used = 0, i, j;
+	int *ints;
+
+	for (i = 0; i < g->nr; i++) {
+		nall += g->revs[i].ndown + g->revs[i].ndeps;
+		nnext += g->revs[i].ndown;
+	}
+	ints = xmalloc((2 * nall + nnext + 1) * sizeof(*ints));
+	add_block(g, ints);
+	for (i = 0; i < g->nr; i++) {
+		struct rev *r = &g->revs[i];
+
+		r->alldown = ints + used;
+		for (j = 0; j < r->ndown; j++)
+			r->alldown[r->nalldown++] = r->down[j];
+		for (j = 0; j < r->ndeps; j++)
+			if (!contains(r->alldown, r->nalldown, r->deps[j]))
+				r->alldown[r->nalldown++] = r->deps[j];
+		used += r->nalldown;
+		for (j = 0; j < r->nnormdown; j++)
+			if (!contains(r->alldown, r->nalldown, r->normdown[j]))
+				return -1;
+		for (j = 0; j < r->nalldown; j++) {
+			struct rev *d = &g->revs[r->alldown[j]];
+
+			if (r->alldown[j] == (int)i)
+				return -1;
+			d->nallnext++;
+			d->nnext += contains(r->down, r->ndown, r->alldown[j]);
+		}
+	}
+	for (i = 0; i < g->nr; i++) {
+		struct rev *r = &g->revs[i];
+
+		r->allnext = ints + used;
+		used += r->nallnext;
+		r->next = ints + used;
+		used += r->nnext;
+		r->nallnext = r->nnext = 0;
+	}
+	for (i = 0; i < g->nr; i++) {
+		struct rev *r = &g->revs[i];
+
+		for (j = 0; j < r->nalldown; j++) {
+			struct rev *d = &g->revs[r->alldown[j]];
+
+			d->allnext[d->nallnext++] = (int)i;
+			if (contains(r->down, r->ndown, r->alldown[j]))
+				d->next[d->nnext++] = (int)i;
+		}
+	}
+	g->heads = xmalloc((g->nr + 1) * sizeof(int));
+	g->real_heads = xmalloc((g->nr + 1) * sizeof(int));
+	g->bases = xmalloc((g->nr + 1) * sizeof(int));
+	g->real_bases = xmalloc((g->nr + 1) * sizeof(int));
+	for (i = 0; i < g->nr; i++) {
+		const struct rev *r = &g->revs[i];
+
+		if (rev_is_head(r))
+			g->heads[g->nheads++] = (int)i;
+		if (rev_is_real_head(r))
+			g->real_heads[g->nreal_heads++] = (int)i;
+		if (!r->ndown)
+			g->bases[g->nbases++] = (int)i;
+		if (!r->ndown && !r->rf->ndeps)
+			g->real_bases[g->nreal_bases++] = (int)i;
+	}
 	return 0;
 }
 
@@ -374,12 +448,6 @@ static int acyclic(const struct graph *g)
 	free(indeg);
 	free(queue);
 	return tail == g->nr;
-}
-
-static void add_block(struct graph *g, void *block)
-{
-	g->blocks = xrealloc(g->blocks, (g->nblocks + 1) * sizeof(*g->blocks));
-	g->blocks[g->nblocks++] = block;
 }
 
 int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
@@ -506,11 +574,7 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 		g->revs[i].labelset = g->labelbits + (size_t)row * words;
 		g->revs[i].nlabels = words ? rowbits[row] : 0;
 	}
-	g->heads = get_ints(&r, NULL, nr, &g->nheads);
-	g->real_heads = get_ints(&r, NULL, nr, &g->nreal_heads);
-	g->bases = get_ints(&r, NULL, nr, &g->nbases);
-	g->real_bases = get_ints(&r, NULL, nr, &g->nreal_bases);
-	if (r.bad || r.p != r.end || !acyclic(g))
+	if (r.bad || r.p != r.end || derive(g) || !acyclic(g))
 		goto fail;
 	free(paths);
 	free(seen);

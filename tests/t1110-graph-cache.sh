@@ -113,7 +113,7 @@ test_expect_success 'a truncated, empty or foreign graph cache is ignored' '
 	g=$(graphfile) &&
 	head -c 100 good >"$g" && same_as_uncached &&
 	: >"$g" && same_as_uncached &&
-	sed "1s/^DBMIGG1/DBMIGG0/" good >"$g" && same_as_uncached &&
+	sed "1s/^DBMIGG2/DBMIGG0/" good >"$g" && same_as_uncached &&
 	head -c -1 good >"$g" && same_as_uncached
 '
 
