@@ -2,7 +2,8 @@
  * cache: a file of parsed revision headers, keyed by stat data. See
  * cache.h for the rules that keep it from ever being wrong. The format:
  *
- *   "DBMIGC3\n", u64 written-at (ns), u32 count, entries sorted by path,
+ *   "DBMIGC4\n", the program's key (cache_program_key(): two u64),
+ *   u64 written-at (ns), u32 count, entries sorted by path,
  *   then a 32-hex checksum of everything before it (see binio_checksum()).
  *
  * An entry is its path (u32 length counting a closing NUL, the bytes and
@@ -25,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAGIC "DBMIGC3\n"
+#define MAGIC "DBMIGC4\n"
 #define SUMLEN BINIO_SUMLEN
 
 struct entry {
@@ -54,6 +55,24 @@ void cache_stat_key(uint64_t key[5], const struct stat *st)
 	key[2] = (uint64_t)st->st_ctim.tv_sec * 1000000000ULL + (uint64_t)st->st_ctim.tv_nsec;
 	key[3] = (uint64_t)st->st_ino;
 	key[4] = (uint64_t)st->st_dev;
+}
+
+void cache_program_key(uint64_t key[2])
+{
+	static uint64_t k[2];
+	static int done;
+	struct stat st;
+
+	if (!done) {
+		if (!stat("/proc/self/exe", &st)) {
+			k[0] = (uint64_t)st.st_size;
+			k[1] = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+			       (uint64_t)st.st_mtim.tv_nsec;
+		}
+		done = 1;
+	}
+	key[0] = k[0];
+	key[1] = k[1];
 }
 
 int cache_key_racy(const uint64_t key[5], uint64_t written_ns)
@@ -127,6 +146,7 @@ static void load_buffer(struct cache *c, const char *buf, size_t len)
 	struct reader r;
 	char sum[SUMLEN + 1];
 	uint32_t count, i;
+	uint64_t prog[2];
 	int sorted = 1;
 
 	if (len < strlen(MAGIC) + SUMLEN || memcmp(buf, MAGIC, strlen(MAGIC)))
@@ -137,6 +157,9 @@ static void load_buffer(struct cache *c, const char *buf, size_t len)
 	r.p = (const unsigned char *)buf + strlen(MAGIC);
 	r.end = (const unsigned char *)buf + len - SUMLEN;
 	r.bad = 0;
+	cache_program_key(prog);
+	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
+		goto out;
 	c->written_ns = get_u64(&r);
 	count = get_u32(&r);
 	if (count > (uint32_t)(r.end - r.p) / 48) {
@@ -323,6 +346,7 @@ void cache_save(struct cache *c)
 	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct timespec now;
 	char sum[SUMLEN + 1];
+	uint64_t prog[2];
 	size_t i, kept = 0;
 	int fd;
 
@@ -337,6 +361,9 @@ void cache_save(struct cache *c)
 	c->nsorted = c->n;
 	clock_gettime(CLOCK_REALTIME, &now);
 	strbuf_addstr(&sb, MAGIC);
+	cache_program_key(prog);
+	put_u64(&sb, prog[0]);
+	put_u64(&sb, prog[1]);
 	put_u64(&sb, (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec);
 	put_u32(&sb, (uint32_t)kept);
 	for (i = 0; i < c->n; i++) {

@@ -33,6 +33,13 @@ void cache_stat_key(uint64_t key[5], const struct stat *st);
 int cache_key_racy(const uint64_t key[5], uint64_t written_ns);
 
 /*
+ * The program's own stat data (size, mtime of /proc/self/exe; zeros when
+ * it cannot be read): both caches hold it and are not used by another
+ * build, whose reading of the files may differ.
+ */
+void cache_program_key(uint64_t key[2]);
+
+/*
  * The header cache's file for these version locations (xmalloc'ed;
  * graphcache.c's file is beside it), or NULL when there is no place for
  * a cache (no HOME) or DBMIG_NO_CACHE is set.

@@ -2,8 +2,9 @@
  * graphcache: the built revision graph kept between runs (graphcache.h
  * says when it is trusted). The file, beside the header cache:
  *
- *   "DBMIGG1\n", u64 scan start (ns), u32 file count, per file its path
- *   (binio cstr) and the five u64 of its stat data, in scan order;
+ *   "DBMIGG2\n", the program's key (cache_program_key(): two u64),
+ *   u64 scan start (ns), u32 file count, per file its path (binio
+ *   cstr) and the five u64 of its stat data, in scan order;
  *   u32 revision count, u32 strings in all string lists, u32 integers
  *   in all index arrays; per revision (in id order) u32 its file, its
  *   header (kind, revision, down_revision, branch_labels, depends_on,
@@ -170,11 +171,15 @@ void graphcache_save(const char *file, const struct source *src,
 	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
 	char sum[SUMLEN + 1];
 	size_t i, j, nstr = 0, nint = 0;
+	uint64_t prog[2];
 	int fd;
 
 	if (!file || src->nfiles != g->nr)
 		return;
 	strbuf_addstr(&sb, MAGIC);
+	cache_program_key(prog);
+	put_u64(&sb, prog[0]);
+	put_u64(&sb, prog[1]);
 	put_u64(&sb, scan_ns);
 	put_u32(&sb, (uint32_t)src->nfiles);
 	for (i = 0; i < src->nfiles; i++) {
@@ -458,7 +463,7 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 	struct graph *g = xcalloc(1, sizeof(*g));
 	const char **paths = NULL;
 	char sum[SUMLEN + 1];
-	uint64_t scan_ns;
+	uint64_t scan_ns, prog[2];
 	uint32_t nfiles, nr, nlabels, words, nrows;
 	unsigned char *seen = NULL;
 	size_t *rowbits = NULL;
@@ -476,6 +481,9 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 	r.bad = 0;
 
 	/* the key: exactly the files the scan found, unchanged and not racy */
+	cache_program_key(prog);
+	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
+		goto fail;
 	scan_ns = get_u64(&r);
 	nfiles = get_u32(&r);
 	if (r.bad || nfiles != src->nfiles)

@@ -263,6 +263,8 @@ for n in $SCALE_SIZES; do
 	$PY "$ROOT/tests/alembic_mirror.py" "$P" "$A" >/dev/null
 	(cd "$P" && git init -q . && git config gc.auto 0 &&
 		git add -A && git commit -q -m graph && git gc -q)
+	# the caches trust no file changed in the last two seconds
+	sleep 3
 	db=$P/scale.db
 	(cd "$P" && "$DBMIG" -q --url "sqlite:///$db" stamp heads) >/dev/null 2>&1 ||
 		say "scale: stamp heads failed"

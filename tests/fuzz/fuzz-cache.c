@@ -49,8 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strbuf file = STRBUF_INIT;
 	char sum[SUMLEN + 1];
+	uint64_t prog[2];
 
 	strbuf_addstr(&file, MAGIC);
+	cache_program_key(prog);
+	put_u64(&file, prog[0]);
+	put_u64(&file, prog[1]);
 	strbuf_add(&file, data, size);
 	binio_checksum(sum, file.buf, file.len);
 	strbuf_add(&file, sum, SUMLEN);

@@ -62,9 +62,13 @@ static void make_source(void)
 /* The bytes graphcache_save() writes before the revisions: magic and key. */
 static void make_key(void)
 {
+	uint64_t prog[2];
 	size_t i;
 
 	strbuf_addstr(&key, "DBMIGG2\n");
+	cache_program_key(prog);
+	put_u64(&key, prog[0]);
+	put_u64(&key, prog[1]);
 	put_u64(&key, SCAN_NS);
 	put_u32(&key, NFILES);
 	for (i = 0; i < NFILES; i++) {
