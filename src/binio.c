@@ -83,7 +83,8 @@ char *get_str(struct reader *r)
 
 	if (r->bad || n == 0xffffffffu)
 		return NULL;
-	if ((size_t)(r->end - r->p) < n) {
+	/* a NUL inside would make a shorter string than was stored */
+	if ((size_t)(r->end - r->p) < n || memchr(r->p, 0, n)) {
 		r->bad = 1;
 		return NULL;
 	}

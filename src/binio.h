@@ -26,7 +26,7 @@ struct reader {
 
 uint64_t get_u64(struct reader *r);
 uint32_t get_u32(struct reader *r);
-/* A new copy of the string (put_str), or NULL. */
+/* A new copy of the string (put_str), or NULL; bad when it holds a NUL. */
 char *get_str(struct reader *r);
 char **get_strv(struct reader *r, size_t *n);
 /*
