@@ -341,14 +341,36 @@ static int mkdir_p(char *path)
 	return 0;
 }
 
+void cache_write_file(const char *file, const char *buf, size_t len)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd;
+
+	strbuf_addf(&tmp, "%s.%d.tmp", file, (int)getpid());
+	if (mkdir_p(tmp.buf))
+		goto out;
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0)
+		goto out;
+	if (write(fd, buf, len) != (ssize_t)len) {
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp.buf, file))
+		unlink(tmp.buf);
+out:
+	strbuf_release(&tmp);
+}
+
 void cache_save(struct cache *c)
 {
-	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	struct timespec now;
 	char sum[SUMLEN + 1];
 	uint64_t prog[2];
 	size_t i, kept = 0;
-	int fd;
 
 	if (!c)
 		return;
@@ -380,23 +402,8 @@ void cache_save(struct cache *c)
 	}
 	binio_checksum(sum, sb.buf, sb.len);
 	strbuf_add(&sb, sum, SUMLEN);
-	strbuf_addf(&tmp, "%s.%d.tmp", c->file, (int)getpid());
-	if (mkdir_p(tmp.buf))
-		goto out;
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0)
-		goto out;
-	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
-		close(fd);
-		unlink(tmp.buf);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp.buf, c->file))
-		unlink(tmp.buf);
-out:
+	cache_write_file(c->file, sb.buf, sb.len);
 	strbuf_release(&sb);
-	strbuf_release(&tmp);
 }
 
 void cache_free(struct cache *c)

@@ -40,6 +40,13 @@ int cache_key_racy(const uint64_t key[5], uint64_t written_ns);
 void cache_program_key(uint64_t key[2]);
 
 /*
+ * Write a cache file whole or not at all: a temporary file beside it,
+ * renamed over it (folders made as needed, no symlink followed). Errors
+ * are ignored: a cache is only a shortcut.
+ */
+void cache_write_file(const char *file, const char *buf, size_t len);
+
+/*
  * The header cache's file for these version locations (xmalloc'ed;
  * graphcache.c's file is beside it), or NULL when there is no place for
  * a cache (no HOME) or DBMIG_NO_CACHE is set.

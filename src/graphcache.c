@@ -25,12 +25,8 @@
 #include "cache.h"
 #include "usage.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define MAGIC "DBMIGG2\n"
 #define SUMLEN BINIO_SUMLEN
@@ -147,32 +143,14 @@ static void put_label_rows(struct strbuf *sb, const struct graph *g)
 	free(first);
 }
 
-static int mkdir_p(char *path)
-{
-	char *s;
-
-	for (s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(path, 0777) && errno != EEXIST) {
-			*s = '/';
-			return -1;
-		}
-		*s = '/';
-	}
-	return 0;
-}
-
 void graphcache_save(const char *file, const struct source *src,
 		     const struct graph *g, const size_t *rev_file,
 		     uint64_t scan_ns)
 {
-	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	char sum[SUMLEN + 1];
 	size_t i, j, nstr = 0, nint = 0;
 	uint64_t prog[2];
-	int fd;
 
 	if (!file || src->nfiles != g->nr)
 		return;
@@ -222,23 +200,9 @@ void graphcache_save(const char *file, const struct source *src,
 	binio_checksum(sum, sb.buf, sb.len);
 	strbuf_add(&sb, sum, SUMLEN);
 
-	strbuf_addf(&tmp, "%s.%d.tmp", file, (int)getpid());
-	if (mkdir_p(tmp.buf))
-		goto out;
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-	if (fd < 0)
-		goto out;
-	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
-		close(fd);
-		unlink(tmp.buf);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp.buf, file))
-		unlink(tmp.buf);
+	cache_write_file(file, sb.buf, sb.len);
 out:
 	strbuf_release(&sb);
-	strbuf_release(&tmp);
 }
 
 /* ------------------------------------------------------------------ */

@@ -128,6 +128,18 @@ test_expect_success 'a graph cache of another project is not used' '
 	(cd other && git dbmig heads >out && grep -q "^eeee1 (head)$" out)
 '
 
+test_expect_success 'another build of git-dbmig trusts neither cache' '
+	rm -rf "$D" && git dbmig heads >/dev/null &&
+	# this build: the graph cache is used, no header is read
+	rm "$(headerfile)" && git dbmig heads >/dev/null && test -z "$(headerfile)" &&
+	mkdir -p other-build && cp "$SRC_ROOT/git-dbmig" other-build/git-dbmig &&
+	touch -d "2001-01-01" other-build/git-dbmig &&
+	other-build/git-dbmig heads >out && grep -q cccc1 out &&
+	test -n "$(headerfile)" &&
+	rm "$(headerfile)" &&
+	git dbmig heads >/dev/null && test -n "$(headerfile)"
+'
+
 test_expect_success 'DBMIG_NO_CACHE writes no cache' '
 	rm -rf "$D" &&
 	DBMIG_NO_CACHE=1 git dbmig heads >out && grep -q cccc1 out &&
