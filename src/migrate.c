@@ -557,6 +557,7 @@ static int offline_python(struct project *p, const struct migrate_opts *o,
 {
 	const struct graph *g = p->graph;
 	struct revlist sim = REVLIST_INIT, *after = xcalloc(plan->n + 1, sizeof(*after));
+	struct heads_reach *reach = NULL;
 	struct rowops ops = { NULL, 0, 0 };
 	struct pyrun *py = NULL;
 	struct pyrun_offline off = { 1, NULL };
@@ -577,7 +578,7 @@ static int offline_python(struct project *p, const struct migrate_opts *o,
 	for (i = 0; i < rows->n; i++)
 		revlist_add(&sim, rows->v[i]);
 	for (i = 0; i < plan->n; i++) {
-		if (heads_apply(g, &sim, &plan->steps[i], &ops, err))
+		if (heads_apply(g, &sim, &plan->steps[i], &ops, &reach, err))
 			goto cleanup;
 		for (k = 0; k < sim.n; k++)
 			revlist_add(&after[i], sim.v[k]);
@@ -600,6 +601,7 @@ cleanup:
 	free(ops.v);
 	free(start);
 	revlist_release(&sim);
+	heads_reach_free(reach);
 	return ret;
 }
 
@@ -608,6 +610,7 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 {
 	const struct graph *g = p->graph;
 	struct revlist rows = REVLIST_INIT;
+	struct heads_reach *reach = NULL;
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
 	struct strbuf out = STRBUF_INIT;
@@ -696,7 +699,7 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 					strbuf_addstr(&out, "BEGIN;\n\n");
 			}
 		}
-		if (heads_apply(g, &rows, s, &ops, err))
+		if (heads_apply(g, &rows, s, &ops, &reach, err))
 			goto cleanup;
 		for (k = first; k < ops.n; k++)
 			rowop_offline(&out, p, d, g, &ops.v[k]);
@@ -714,6 +717,7 @@ cleanup:
 	free(ops.v);
 	plan_release(&plan);
 	revlist_release(&rows);
+	heads_reach_free(reach);
 	strbuf_release(&out);
 	return ret;
 }
@@ -750,6 +754,7 @@ static int run_plan(struct project *p, const struct migrate_opts *o,
 	char **rowtext = NULL;
 	size_t nrows = 0, i, k;
 	struct revlist rows = REVLIST_INIT, sim = REVLIST_INIT;
+	struct heads_reach *reach = NULL;
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
 	struct strbuf out = STRBUF_INIT;
@@ -786,7 +791,7 @@ static int run_plan(struct project *p, const struct migrate_opts *o,
 	for (i = 0; i < plan.n; i++) {
 		const struct step *s = &plan.steps[i];
 
-		if (heads_apply(g, &sim, s, &ops, err))
+		if (heads_apply(g, &sim, s, &ops, &reach, err))
 			goto cleanup;
 		if (!o->json) {
 			format_step(&out, g, s);
@@ -841,6 +846,7 @@ cleanup:
 	plan_release(&plan);
 	revlist_release(&rows);
 	revlist_release(&sim);
+	heads_reach_free(reach);
 	migrate_free_rows(rowtext, nrows);
 	db_close(db);
 	return ret;
@@ -861,6 +867,7 @@ static int check_plan(struct project *p, const struct migrate_opts *o,
 {
 	const struct graph *g = p->graph;
 	struct revlist sim = REVLIST_INIT;
+	struct heads_reach *reach = NULL;
 	size_t i;
 	int ret = -1;
 
@@ -888,7 +895,7 @@ static int check_plan(struct project *p, const struct migrate_opts *o,
 				goto cleanup;
 		}
 		opstart[i] = ops->n;
-		if (heads_apply(g, &sim, s, ops, err)) {
+		if (heads_apply(g, &sim, s, ops, &reach, err)) {
 			if (s->kind == STEP_STAMP) {
 				/* Alembic's head bookkeeping crashes on these stamps */
 				struct strbuf why = STRBUF_INIT;
@@ -920,6 +927,7 @@ static int check_plan(struct project *p, const struct migrate_opts *o,
 	ret = 0;
 cleanup:
 	revlist_release(&sim);
+	heads_reach_free(reach);
 	return ret;
 }
 

@@ -1211,6 +1211,7 @@ static int unordered(const struct graph *g, const unsigned char *todo,
 struct topo {
 	const struct graph *g;
 	int *start, *child; /* children of i: child[start[i] .. start[i + 1]) */
+	int *pstart, *par;  /* normalised down revisions, packed the same way */
 	unsigned char *live; /* todo, below a head, not printed yet */
 	int *key;           /* key of the head on i, or INT_MAX */
 	int *own;           /* smallest key on or above i */
@@ -1230,12 +1231,11 @@ static int topo_own(const struct topo *t, int v)
 /* Recompute own[] of rev's parents and of whatever lies below a change. */
 static void topo_update(struct topo *t, int rev)
 {
-	const struct rev *r = &t->g->revs[rev];
-	size_t k;
+	int k;
 
-	for (k = 0; k < r->nnormdown; k++)
-		if (t->live[r->normdown[k]])
-			revlist_add(&t->work, r->normdown[k]);
+	for (k = t->pstart[rev]; k < t->pstart[rev + 1]; k++)
+		if (t->live[t->par[k]])
+			revlist_add(&t->work, t->par[k]);
 	while (t->work.n) {
 		int v = t->work.v[--t->work.n];
 		int m = topo_own(t, v);
@@ -1243,10 +1243,9 @@ static void topo_update(struct topo *t, int rev)
 		if (m == t->own[v])
 			continue;
 		t->own[v] = m;
-		r = &t->g->revs[v];
-		for (k = 0; k < r->nnormdown; k++)
-			if (t->live[r->normdown[k]])
-				revlist_add(&t->work, r->normdown[k]);
+		for (k = t->pstart[v]; k < t->pstart[v + 1]; k++)
+			if (t->live[t->par[k]])
+				revlist_add(&t->work, t->par[k]);
 	}
 }
 
@@ -1258,7 +1257,7 @@ static int topo_sort_keys(const struct graph *g, unsigned char *todo,
 	int *left = xcalloc(n, sizeof(int)); /* children left to print */
 	int *fill = xcalloc(n, sizeof(int)), *order = xmalloc(n * sizeof(int));
 	struct revlist keys = REVLIST_INIT; /* key of each current head */
-	struct topo t = { g, NULL, NULL, NULL, NULL, NULL, REVLIST_INIT };
+	struct topo t = { g, NULL, NULL, NULL, NULL, NULL, NULL, NULL, REVLIST_INIT };
 	int nextkey = 0;
 
 	t.live = xcalloc(n, 1);
@@ -1289,6 +1288,17 @@ static int topo_sort_keys(const struct graph *g, unsigned char *todo,
 		t.start[i + 1] += t.start[i];
 	}
 	t.child = xmalloc(((size_t)t.start[g->nr] + 1) * sizeof(int));
+	t.pstart = xmalloc((n + 1) * sizeof(int));
+	t.par = xmalloc(((size_t)t.start[g->nr] + 1) * sizeof(int));
+	t.pstart[0] = 0;
+	for (i = 0; i < g->nr; i++) {
+		int np = t.pstart[i];
+
+		if (t.live[i])
+			for (k = 0; k < g->revs[i].nnormdown; k++)
+				t.par[np++] = g->revs[i].normdown[k];
+		t.pstart[i + 1] = np;
+	}
 	for (i = 0; i < g->nr; i++) {
 		if (!t.live[i])
 			continue;
@@ -1378,6 +1388,8 @@ static int topo_sort_keys(const struct graph *g, unsigned char *todo,
 	}
 	free(t.start);
 	free(t.child);
+	free(t.pstart);
+	free(t.par);
 	free(t.live);
 	free(t.key);
 	free(t.own);
@@ -1597,20 +1609,55 @@ static void op(struct rowops *ops, enum rowop_kind kind, int from, int to)
 	ops->n++;
 }
 
-static int row_index(const struct revlist *rows, int rev)
+/*
+ * What heads_apply() keeps between the steps of one plan. Alembic asks,
+ * at every merge and unmerge, which down revisions another row already
+ * stands for; walking every other row's ancestors answers it in a walk
+ * of the whole graph per step. Instead, "in" holds every row's
+ * ancestors (and may hold more: it only shrinks when a downgraded
+ * revision has no child in it, so it stays closed under ancestors), and
+ * the question becomes a walk up from the down revision through "in",
+ * where any path to a row must run. pos makes "is it a row?" one
+ * lookup instead of a scan of the rows.
+ */
+struct heads_reach {
+	struct revlist *rows;  /* the rows of the step being applied */
+	int *pos;          /* index of a revision in rows, or -1 */
+	int dups;          /* rows name a revision twice: pos is unused */
+	struct revlist snap;  /* rows as the last step left them */
+	unsigned char *in;
+	unsigned *target;  /* == tepoch: a row the walk looks for */
+	unsigned *seen;    /* == sepoch: visited by this walk */
+	unsigned tepoch, sepoch;
+	int *stack;
+	size_t nstack, alloc;
+};
+
+static int row_index(const struct heads_reach *h, int rev)
 {
 	size_t i;
 
-	for (i = 0; i < rows->n; i++)
-		if (rows->v[i] == rev)
+	if (!h->dups)
+		return h->pos[rev];
+	for (i = 0; i < h->rows->n; i++)
+		if (h->rows->v[i] == rev)
 			return (int)i;
 	return -1;
 }
 
-static int row_delete(const struct graph *g, struct revlist *rows, int rev,
+/* A new row: "in" gets its ancestors. */
+static void reach_add(const struct graph *g, struct heads_reach *h, int rev)
+{
+	if (!h->in[rev])
+		graph_ancestors(g, &rev, 1, WALK_DEPS, h->in);
+}
+
+static int row_delete(const struct graph *g, struct heads_reach *h, int rev,
 		      struct rowops *ops, struct strbuf *err)
 {
-	int i = row_index(rows, rev);
+	struct revlist *rows = h->rows;
+	int i = row_index(h, rev);
+	size_t k;
 
 	if (i < 0) {
 		strbuf_addf(err, "cannot delete version row '%s': it is not in the version table",
@@ -1618,51 +1665,162 @@ static int row_delete(const struct graph *g, struct revlist *rows, int rev,
 		return -1;
 	}
 	revlist_remove_at(rows, (size_t)i);
+	if (!h->dups) {
+		h->pos[rev] = -1;
+		for (k = (size_t)i; k < rows->n; k++)
+			h->pos[rows->v[k]] = (int)k;
+	}
 	op(ops, ROW_DELETE, rev, REV_NONE);
 	return 0;
 }
 
-static void row_insert(struct revlist *rows, int rev, struct rowops *ops)
+static void row_insert(const struct graph *g, struct heads_reach *h, int rev,
+		       struct rowops *ops)
 {
-	if (row_index(rows, rev) >= 0)
+	if (row_index(h, rev) >= 0)
 		return;
-	revlist_add(rows, rev);
+	revlist_add(h->rows, rev);
+	if (!h->dups)
+		h->pos[rev] = (int)h->rows->n - 1;
+	reach_add(g, h, rev);
 	op(ops, ROW_INSERT, REV_NONE, rev);
 }
 
-static int row_update(const struct graph *g, struct revlist *rows, int from,
+static int row_update(const struct graph *g, struct heads_reach *h, int from,
 		      int to, struct rowops *ops, struct strbuf *err)
 {
-	int i = row_index(rows, from);
+	int i = row_index(h, from);
 
 	if (i < 0) {
 		strbuf_addf(err, "cannot move version row '%s' to '%s': '%s' is not in the version table",
 			    g->revs[from].id, g->revs[to].id, g->revs[from].id);
 		return -1;
 	}
-	if (row_index(rows, to) >= 0)
-		return row_delete(g, rows, from, ops, err);
-	rows->v[i] = to;
+	if (row_index(h, to) >= 0)
+		return row_delete(g, h, from, ops, err);
+	h->rows->v[i] = to;
+	if (!h->dups) {
+		h->pos[from] = -1;
+		h->pos[to] = i;
+	}
+	reach_add(g, h, to);
 	op(ops, ROW_UPDATE, from, to);
 	return 0;
 }
 
-/* Ancestors (with dependencies) of every row other than "except". */
-static unsigned char *other_ancestors(const struct graph *g,
-				      const struct revlist *rows,
-				      const int *except, size_t nexcept)
+void heads_reach_free(struct heads_reach *h)
 {
-	unsigned char *set = newset(g);
-	size_t i, k;
+	if (!h)
+		return;
+	free(h->pos);
+	revlist_release(&h->snap);
+	free(h->in);
+	free(h->target);
+	free(h->seen);
+	free(h->stack);
+	free(h);
+}
 
-	for (i = 0; i < rows->n; i++) {
-		for (k = 0; k < nexcept; k++)
-			if (rows->v[i] == except[k])
-				break;
-		if (k == nexcept)
-			graph_ancestors(g, &rows->v[i], 1, WALK_DEPS, set);
+static struct heads_reach *reach_new(const struct graph *g)
+{
+	struct heads_reach *h = xcalloc(1, sizeof(*h));
+	size_t n = g->nr ? g->nr : 1;
+
+	size_t i;
+
+	h->pos = xmalloc(n * sizeof(int));
+	for (i = 0; i < n; i++)
+		h->pos[i] = -1;
+	h->in = xcalloc(n, 1);
+	h->target = xcalloc(n, sizeof(unsigned));
+	h->seen = xcalloc(n, sizeof(unsigned));
+	return h;
+}
+
+/*
+ * Take the rows of this step: unless they are as the last step left
+ * them, index them again and add their ancestors to "in".
+ */
+static void reach_bind(const struct graph *g, struct heads_reach *h,
+		       struct revlist *rows)
+{
+	size_t i;
+
+	h->rows = rows;
+	if (h->snap.n == rows->n &&
+	    (!rows->n || !memcmp(h->snap.v, rows->v, rows->n * sizeof(int))))
+		return;
+	for (i = 0; i < h->snap.n; i++)
+		h->pos[h->snap.v[i]] = -1;
+	h->dups = 0;
+	for (i = 0; i < rows->n && !h->dups; i++) {
+		if (h->pos[rows->v[i]] >= 0)
+			h->dups = 1;
+		h->pos[rows->v[i]] = (int)i;
 	}
-	return set;
+	if (h->dups)
+		for (i = 0; i < rows->n; i++)
+			h->pos[rows->v[i]] = -1;
+	for (i = 0; i < rows->n; i++)
+		reach_add(g, h, rows->v[i]);
+}
+
+/* Remember the rows this step left. */
+static void reach_snap(struct heads_reach *h)
+{
+	h->snap.n = 0;
+	ALLOC_GROW(h->snap.v, h->rows->n + 1, h->snap.alloc);
+	memcpy(h->snap.v, h->rows->v, h->rows->n * sizeof(int));
+	h->snap.n = h->rows->n;
+}
+
+/* Start a new set of targets: the rows, less the n revisions in except. */
+static void reach_targets(const struct graph *g, struct heads_reach *h,
+			  const struct revlist *rows, const int *except, size_t n)
+{
+	size_t i;
+
+	if (!++h->tepoch) {
+		memset(h->target, 0, g->nr * sizeof(unsigned));
+		h->tepoch = 1;
+	}
+	for (i = 0; i < rows->n; i++)
+		h->target[rows->v[i]] = h->tepoch;
+	for (i = 0; i < n; i++)
+		h->target[except[i]] = 0;
+}
+
+/* 1 if rev is a target or an ancestor (with dependencies) of one. */
+static int reach_stands_for(const struct graph *g, struct heads_reach *h,
+			    int rev)
+{
+	if (!++h->sepoch) {
+		memset(h->seen, 0, g->nr * sizeof(unsigned));
+		h->sepoch = 1;
+	}
+	h->nstack = 0;
+	ALLOC_GROW(h->stack, 1, h->alloc);
+	h->stack[h->nstack++] = rev;
+	while (h->nstack) {
+		int v = h->stack[--h->nstack];
+		const struct rev *r = &g->revs[v];
+		size_t k;
+
+		if (h->seen[v] == h->sepoch)
+			continue;
+		h->seen[v] = h->sepoch;
+		if (h->target[v] == h->tepoch)
+			return 1;
+		for (k = 0; k < r->nallnext; k++) {
+			int c = r->allnext[k];
+
+			if (h->in[c] && h->seen[c] != h->sepoch) {
+				ALLOC_GROW(h->stack, h->nstack + 1, h->alloc);
+				h->stack[h->nstack++] = c;
+			}
+		}
+	}
+	return 0;
 }
 
 /*
@@ -1673,37 +1831,45 @@ static unsigned char *other_ancestors(const struct graph *g,
  * a merge of a1 and b1, b1 depending on a1, left both a1 and b1). With
  * other rows, Alembic 1.13.1+ still checks only against them.
  */
-static void unmerge_to(const struct graph *g, const struct revlist *rows,
-		       int rev, struct revlist *out)
+static void unmerge_to(const struct graph *g, struct heads_reach *h,
+		       const struct revlist *rows, int rev, struct revlist *out)
 {
 	const struct rev *r = &g->revs[rev];
-	int others = rows->n > (size_t)(row_index(rows, rev) >= 0);
-	unsigned char *anc;
-	size_t k;
+	int others = rows->n > (size_t)(row_index(h, rev) >= 0);
+	size_t j, k;
 
 	if (others) {
-		anc = other_ancestors(g, rows, &rev, 1);
-	} else {
-		/* the strict ancestors of each down revision */
-		anc = newset(g);
-		for (k = 0; k < r->nnormdown; k++) {
-			const struct rev *d = &g->revs[r->normdown[k]];
-
-			graph_ancestors(g, d->normdown, d->nnormdown, WALK_DEPS, anc);
-		}
+		reach_targets(g, h, rows, &rev, 1);
+		for (k = 0; k < r->nnormdown; k++)
+			if (!reach_stands_for(g, h, r->normdown[k]))
+				revlist_add(out, r->normdown[k]);
+		return;
 	}
-	for (k = 0; k < r->nnormdown; k++)
-		if (!anc[r->normdown[k]])
+	/* the down revisions that are no strict ancestor of another one */
+	for (k = 0; k < r->nnormdown; k++) {
+		int strict = 0;
+
+		if (r->nnormdown > 1) {
+			struct revlist downs = REVLIST_INIT;
+
+			for (j = 0; j < r->nnormdown; j++)
+				if (j != k)
+					revlist_add(&downs, r->normdown[j]);
+			reach_targets(g, h, &downs, NULL, 0);
+			strict = reach_stands_for(g, h, r->normdown[k]);
+			revlist_release(&downs);
+		}
+		if (!strict)
 			revlist_add(out, r->normdown[k]);
-	free(anc);
+	}
 }
 
-static int apply_revision_step(const struct graph *g, struct revlist *rows,
-			       const struct step *s, struct rowops *ops,
-			       struct strbuf *err)
+static int apply_revision_step(const struct graph *g, struct heads_reach *h,
+			       struct revlist *rows, const struct step *s,
+			       struct rowops *ops, struct strbuf *err)
 {
 	const struct rev *r = &g->revs[s->rev];
-	int up = s->kind == STEP_UPGRADE, in_rows = row_index(rows, s->rev) >= 0;
+	int up = s->kind == STEP_UPGRADE, in_rows = row_index(h, s->rev) >= 0;
 	size_t k, present = 0;
 	int ret = 0;
 
@@ -1712,22 +1878,22 @@ static int apply_revision_step(const struct graph *g, struct revlist *rows,
 
 		/* should_delete_branch */
 		if (!r->nnormdown)
-			return row_delete(g, rows, s->rev, ops, err);
-		unmerge_to(g, rows, s->rev, &to);
+			return row_delete(g, h, s->rev, ops, err);
+		unmerge_to(g, h, rows, s->rev, &to);
 		if (!to.n) {
 			revlist_release(&to);
-			return row_delete(g, rows, s->rev, ops, err);
+			return row_delete(g, h, s->rev, ops, err);
 		}
 		if (r->nnormdown > 1) {
 			/* should_unmerge_branches */
 			for (k = 0; k + 1 < to.n; k++)
-				row_insert(rows, to.v[k], ops);
-			ret = row_update(g, rows, s->rev, to.v[to.n - 1], ops, err);
+				row_insert(g, h, to.v[k], ops);
+			ret = row_update(g, h, s->rev, to.v[to.n - 1], ops, err);
 			revlist_release(&to);
 			return ret;
 		}
 		revlist_release(&to);
-		return row_update(g, rows, s->rev, r->normdown[0], ops, err);
+		return row_update(g, h, s->rev, r->normdown[0], ops, err);
 	}
 	if (!up) {
 		strbuf_addf(err, "cannot downgrade %s: the version table has no row for it (rows describe other heads)",
@@ -1735,41 +1901,41 @@ static int apply_revision_step(const struct graph *g, struct revlist *rows,
 		return -1;
 	}
 	for (k = 0; k < r->nnormdown; k++)
-		if (row_index(rows, r->normdown[k]) >= 0)
+		if (row_index(h, r->normdown[k]) >= 0)
 			present++;
 	if (!r->nnormdown || !present) {
 		/* should_create_branch */
-		row_insert(rows, s->rev, ops);
+		row_insert(g, h, s->rev, ops);
 		return 0;
 	}
 	if (r->nnormdown > 1 && present > 1) {
 		/* should_merge_branches / merge_branch_idents */
-		unsigned char *anc = other_ancestors(g, rows, r->normdown, r->nnormdown);
 		struct revlist from = REVLIST_INIT;
 
+		reach_targets(g, h, rows, r->normdown, r->nnormdown);
 		for (k = 0; k < r->nnormdown; k++)
-			if (!anc[r->normdown[k]] && row_index(rows, r->normdown[k]) >= 0)
+			if (row_index(h, r->normdown[k]) >= 0 &&
+			    !reach_stands_for(g, h, r->normdown[k]))
 				revlist_add(&from, r->normdown[k]);
-		free(anc);
 		if (!from.n) {
-			row_insert(rows, s->rev, ops);
+			row_insert(g, h, s->rev, ops);
 			return 0;
 		}
 		for (k = 0; k + 1 < from.n && !ret; k++)
-			ret = row_delete(g, rows, from.v[k], ops, err);
+			ret = row_delete(g, h, from.v[k], ops, err);
 		if (!ret)
-			ret = row_update(g, rows, from.v[from.n - 1], s->rev, ops, err);
+			ret = row_update(g, h, from.v[from.n - 1], s->rev, ops, err);
 		revlist_release(&from);
 		return ret;
 	}
 	/* update_version_num */
 	for (k = 0; k < r->nnormdown; k++)
-		if (row_index(rows, r->normdown[k]) >= 0)
-			return row_update(g, rows, r->normdown[k], s->rev, ops, err);
+		if (row_index(h, r->normdown[k]) >= 0)
+			return row_update(g, h, r->normdown[k], s->rev, ops, err);
 	BUG("no down revision present");
 }
 
-static int apply_stamp_step(const struct graph *g, struct revlist *rows,
+static int apply_stamp_step(const struct graph *g, struct heads_reach *h,
 			    const struct step *s, struct rowops *ops,
 			    struct strbuf *err)
 {
@@ -1777,36 +1943,61 @@ static int apply_stamp_step(const struct graph *g, struct revlist *rows,
 	int ret = 0;
 
 	if (!s->stamp_up && s->branch_move)
-		return row_delete(g, rows, s->from[0], ops, err);
-	if (s->stamp_up && s->nto && row_index(rows, s->to[0]) < 0) {
+		return row_delete(g, h, s->from[0], ops, err);
+	if (s->stamp_up && s->nto && row_index(h, s->to[0]) < 0) {
 		int missing_from = 0;
 
 		for (k = 0; k < s->nfrom; k++)
-			if (row_index(rows, s->from[k]) < 0)
+			if (row_index(h, s->from[k]) < 0)
 				missing_from = 1;
 		if (s->branch_move || missing_from) {
-			row_insert(rows, s->to[0], ops);
+			row_insert(g, h, s->to[0], ops);
 			return 0;
 		}
 	}
 	if (s->nfrom > 1) {
 		for (k = 0; k + 1 < s->nfrom && !ret; k++)
-			ret = row_delete(g, rows, s->from[k], ops, err);
+			ret = row_delete(g, h, s->from[k], ops, err);
 		if (!ret)
-			ret = row_update(g, rows, s->from[s->nfrom - 1], s->to[0], ops, err);
+			ret = row_update(g, h, s->from[s->nfrom - 1], s->to[0], ops, err);
 		return ret;
 	}
 	if (s->nfrom != 1 || s->nto != 1) {
 		strbuf_addstr(err, "cannot stamp: nothing to move from");
 		return -1;
 	}
-	return row_update(g, rows, s->from[0], s->to[0], ops, err);
+	return row_update(g, h, s->from[0], s->to[0], ops, err);
 }
 
 int heads_apply(const struct graph *g, struct revlist *rows,
-		const struct step *s, struct rowops *ops, struct strbuf *err)
+		const struct step *s, struct rowops *ops,
+		struct heads_reach **reach, struct strbuf *err)
 {
-	if (s->kind == STEP_STAMP)
-		return apply_stamp_step(g, rows, s, ops, err);
-	return apply_revision_step(g, rows, s, ops, err);
+	struct heads_reach *h = reach && *reach ? *reach : reach_new(g);
+	const struct rev *r;
+	size_t k;
+	int ret;
+
+	if (reach)
+		*reach = h;
+	reach_bind(g, h, rows);
+	if (s->kind == STEP_STAMP) {
+		ret = apply_stamp_step(g, h, s, ops, err);
+		goto out;
+	}
+	ret = apply_revision_step(g, h, rows, s, ops, err);
+	/* a downgraded revision no row stands for any more leaves "in" */
+	r = &g->revs[s->rev];
+	if (!ret && s->kind != STEP_UPGRADE && row_index(h, s->rev) < 0) {
+		for (k = 0; k < r->nallnext; k++)
+			if (h->in[r->allnext[k]])
+				break;
+		if (k == r->nallnext)
+			h->in[s->rev] = 0;
+	}
+out:
+	reach_snap(h);
+	if (!reach)
+		heads_reach_free(h);
+	return ret;
 }

@@ -117,7 +117,17 @@ struct rowops {
 	struct rowop *v;
 	size_t n, alloc;
 };
+/*
+ * reach: what the steps of one plan share to answer Alembic's "does
+ * another row stand for this revision?" without walking the graph each
+ * time. Point it at a NULL pointer before the first step, pass the same
+ * one to every step of the plan (rows changed between steps are seen)
+ * and heads_reach_free() it after; NULL keeps nothing.
+ */
+struct heads_reach;
 int heads_apply(const struct graph *g, struct revlist *rows,
-		const struct step *s, struct rowops *ops, struct strbuf *err);
+		const struct step *s, struct rowops *ops,
+		struct heads_reach **reach, struct strbuf *err);
+void heads_reach_free(struct heads_reach *h);
 
 #endif

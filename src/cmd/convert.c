@@ -96,6 +96,7 @@ int cmd_convert(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 	struct url *scratch = NULL;
 	struct plan up = PLAN_INIT, down = PLAN_INIT;
 	struct revlist rows = REVLIST_INIT;
+	struct heads_reach *reach = NULL;
 	struct spec empty = { NULL, NULL, 0 }, all;
 	struct strbuf xs = STRBUF_INIT, shown = STRBUF_INIT, e = STRBUF_INIT;
 	struct conv *c = NULL;
@@ -236,7 +237,7 @@ int cmd_convert(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf 
 		goto cleanup;
 	for (i = 0; i < up.n; i++) {
 		struct rowops ops = { NULL, 0, 0 };
-		int r = heads_apply(p->graph, &rows, &up.steps[i], &ops, err);
+		int r = heads_apply(p->graph, &rows, &up.steps[i], &ops, &reach, err);
 
 		free(ops.v);
 		if (r)
@@ -486,6 +487,7 @@ cleanup:
 	plan_release(&up);
 	plan_release(&down);
 	revlist_release(&rows);
+	heads_reach_free(reach);
 	strbuf_release(&xs);
 	strbuf_release(&shown);
 	strbuf_release(&e);

@@ -114,7 +114,8 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 	}
 	o.targets = targets;
 	o.ntargets = n;
-	ctx->opts->need_bodies = cmd != MIGRATE_STAMP || o.sql;
+	/* --plan prints headers only: it may read the graph from the caches */
+	ctx->opts->need_bodies = o.sql || (cmd != MIGRATE_STAMP && !o.plan_only);
 	if (cmd_setup(ctx, &p, err))
 		goto cleanup;
 	ret = fo.nnames ? fleet_migrate(p, &fo, &o, err) : migrate_run(p, &o, err);

@@ -999,8 +999,11 @@ static void test_plan(void **state)
 	const struct plan_case *c = (const struct plan_case *)fx->row;
 	struct revlist rows = REVLIST_INIT;
 	struct plan plan = PLAN_INIT;
-	struct rowops ops = { NULL, 0, 0 };
+	struct rowops ops = { NULL, 0, 0 }, alone_ops = { NULL, 0, 0 };
+	struct revlist alone = REVLIST_INIT;
+	struct heads_reach *reach = NULL;
 	struct strbuf got = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf got_alone = STRBUF_INIT, alone_err = STRBUF_INIT;
 	const char *targets[8];
 	char *cmd = dupstr(c->cmd, strlen(c->cmd)), *verb, *tok, *save = NULL;
 	size_t ntargets = 0, i;
@@ -1036,11 +1039,31 @@ static void test_plan(void **state)
 	assert_int_equal(plan.warn_ambiguous, c->warn);
 	check_order(fx, &plan);
 
+	/*
+	 * Each step on its own (no reach kept), then the whole plan
+	 * sharing one: the same writes, the same rows, the same error.
+	 */
+	for (i = 0; i < rows.n; i++)
+		revlist_add(&alone, rows.v[i]);
 	for (i = 0; i < plan.n; i++) {
-		ret = heads_apply(fx->g, &rows, &plan.steps[i], &ops, &err);
+		ret = heads_apply(fx->g, &alone, &plan.steps[i], &alone_ops, NULL, &alone_err);
 		if (ret)
 			break;
 	}
+	for (i = 0; i < plan.n; i++) {
+		ret = heads_apply(fx->g, &rows, &plan.steps[i], &ops, &reach, &err);
+		if (ret)
+			break;
+	}
+	assert_string_equal(err.buf, alone_err.buf);
+	strbuf_reset(&got);
+	format_ops(&got, fx->g, &ops);
+	strbuf_reset(&got_alone);
+	format_ops(&got_alone, fx->g, &alone_ops);
+	assert_string_equal(got.buf, got_alone.buf);
+	format_revs(&got, fx->g, rows.v, rows.n);
+	format_revs(&got_alone, fx->g, alone.v, alone.n);
+	assert_string_equal(got.buf, got_alone.buf);
 	if (ret) {
 		if (!c->error)
 			fail_msg("%s: step %zu failed: %s", c->r.title, i + 1, err.buf);
@@ -1060,10 +1083,15 @@ static void test_plan(void **state)
 cleanup:
 	free(cmd);
 	free(ops.v);
+	free(alone_ops.v);
+	heads_reach_free(reach);
 	plan_release(&plan);
 	revlist_release(&rows);
+	revlist_release(&alone);
 	strbuf_release(&got);
+	strbuf_release(&got_alone);
 	strbuf_release(&err);
+	strbuf_release(&alone_err);
 }
 
 /*
@@ -1075,6 +1103,7 @@ cleanup:
 static void test_row_order(void **state)
 {
 	struct fixture *fx = *state;
+	struct heads_reach *reach = NULL;
 	struct revlist rows = REVLIST_INIT;
 	struct plan plan = PLAN_INIT;
 	struct rowops ops = { NULL, 0, 0 };
@@ -1088,7 +1117,7 @@ static void test_row_order(void **state)
 	cur.n = rows.n;
 	assert_int_equal(resolve_downgrade(&plan, fx->g, &cur, "-1", &err), 0);
 	for (i = 0; i < plan.n; i++)
-		assert_int_equal(heads_apply(fx->g, &rows, &plan.steps[i], &ops, &err), 0);
+		assert_int_equal(heads_apply(fx->g, &rows, &plan.steps[i], &ops, NULL, &err), 0);
 	format_revs(&got, fx->g, rows.v, rows.n);
 	assert_string_equal(got.buf, "mod1_rev2 core_rev3");
 	plan_release(&plan);
@@ -1101,10 +1130,11 @@ static void test_row_order(void **state)
 	cur.n = rows.n;
 	assert_int_equal(resolve_upgrade(&plan, fx->g, &cur, "INITCORE@+1", &err), 0);
 	for (i = 0; i < plan.n; i++)
-		assert_int_equal(heads_apply(fx->g, &rows, &plan.steps[i], &ops, &err), 0);
+		assert_int_equal(heads_apply(fx->g, &rows, &plan.steps[i], &ops, &reach, &err), 0);
 	format_revs(&got, fx->g, rows.v, rows.n);
 	assert_string_equal(got.buf, "mod1_rev3 init_core_funcproc");
 
+	heads_reach_free(reach);
 	free(ops.v);
 	plan_release(&plan);
 	revlist_release(&rows);
