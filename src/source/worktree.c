@@ -116,12 +116,27 @@ static int read_whole(const char *path, char **out, size_t *len)
 	size = (size_t)st.st_size;
 	buf = xmalloc(size + 1);
 	for (;;) {
+		char probe[512];
 		ssize_t r;
 
 		if (got == size) {
-			/* the file may have grown since fstat */
-			size = size * 2 + 4096;
+			/* the end, unless the file grew since fstat */
+			r = read(fd, probe, sizeof(probe));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				if (r < 0) {
+					free(buf);
+					close(fd);
+					return -1;
+				}
+				break;
+			}
+			size = size * 2 + (size_t)r + 4096;
 			buf = xrealloc(buf, size + 1);
+			memcpy(buf + got, probe, (size_t)r);
+			got += (size_t)r;
+			continue;
 		}
 		r = read(fd, buf + got, size - got);
 		if (r < 0) {
