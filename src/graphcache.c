@@ -31,16 +31,51 @@
 #define MAGIC "DBMIGG2\n"
 #define SUMLEN BINIO_SUMLEN
 
-char *graphcache_file_name(char *const *dirs, size_t ndirs)
+char *graphcache_file_name(char *const *dirs, size_t ndirs, int tree)
 {
 	char *base = cache_file_name(dirs, ndirs);
 	struct strbuf sb = STRBUF_INIT;
 
 	if (!base)
 		return NULL;
-	strbuf_addf(&sb, "%s.graph", base);
+	strbuf_addf(&sb, tree ? "%s.tree.graph" : "%s.graph", base);
 	free(base);
 	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * A file's key: a work-tree file's stat data, or, for a file of a git
+ * tree (src->root set), its blob id, which names its bytes exactly (and
+ * so is never racy). -1 when a tree's file has no blob id.
+ */
+static int file_key(uint64_t key[5], const struct source *src,
+		    const struct source_file *f)
+{
+	unsigned char id[24] = { 0 };
+	size_t i, k;
+
+	if (!src->root) {
+		cache_stat_key(key, &f->st);
+		return 0;
+	}
+	for (i = 0; i < 40; i++) {
+		char c = f->blob[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (v < 0)
+			return -1;
+		id[i / 2] = (unsigned char)(id[i / 2] << 4 | v);
+	}
+	if (f->blob[40])
+		return -1;
+	for (k = 0; k < 3; k++) {
+		key[k] = 0;
+		for (i = 0; i < 8; i++)
+			key[k] = key[k] << 8 | id[k * 8 + i];
+	}
+	key[3] = 0x626c6f62ULL; /* "blob" */
+	key[4] = 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -164,8 +199,8 @@ void graphcache_save(const char *file, const struct source *src,
 		uint64_t key[5];
 		int k;
 
-		cache_stat_key(key, &src->files[i].st);
-		if (cache_key_racy(key, scan_ns))
+		if (file_key(key, src, &src->files[i]) ||
+		    (!src->root && cache_key_racy(key, scan_ns)))
 			goto out; /* changed too recently to be keyed by its times */
 		put_cstr(&sb, src->files[i].path);
 		for (k = 0; k < 5; k++)
@@ -463,8 +498,8 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 			key[k] = get_u64(&r);
 		if (r.bad || !paths[i] || strcmp(paths[i], f->path))
 			goto fail;
-		cache_stat_key(want, &f->st);
-		if (memcmp(key, want, sizeof(key)) || cache_key_racy(key, scan_ns))
+		if (file_key(want, src, f) || memcmp(key, want, sizeof(key)) ||
+		    (!src->root && cache_key_racy(key, scan_ns)))
 			goto fail;
 	}
 
@@ -491,6 +526,8 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 			goto fail;
 		seen[file] = 1;
 		rev->path = (char *)paths[file];
+		if (src->root)
+			memcpy(rev->blob, src->files[file].blob, sizeof(rev->blob));
 		if (cwdlen && !strncmp(rev->path, cwd, cwdlen) && rev->path[cwdlen] == '/')
 			rev->path += cwdlen + 1;
 		if (get_rev(&r, &p, rev, (struct revfile *)g->blocks[1] + i, nr))

@@ -9,7 +9,9 @@
  * with its stat data (size, mtime, ctime, inode, device): one file
  * added, removed, renamed or touched, and the cache is not used. Nor is
  * it when any file's times are not two seconds older than the moment
- * the scan that wrote it began (CACHE_RACY_NS). A file that is corrupt,
+ * the scan that wrote it began (CACHE_RACY_NS). The graph of a git
+ * tree (--at) has a file of its own, keyed by each file's path and blob
+ * id, which name its bytes. A file that is corrupt,
  * truncated, of another version or inconsistent (an index out of range,
  * ids out of order, a cycle) is ignored, and rebuilt by the next run.
  */
@@ -18,8 +20,12 @@
 
 #include <stdint.h>
 
-/* The graph cache's file for these version locations, or NULL (no cache). */
-char *graphcache_file_name(char *const *dirs, size_t ndirs);
+/*
+ * The graph cache's file for these version locations, or NULL (no
+ * cache): tree 0 for the work tree's files, 1 for the files of a git
+ * tree (--at), which are keyed by their blob ids instead of stat data.
+ */
+char *graphcache_file_name(char *const *dirs, size_t ndirs, int tree);
 
 /*
  * The graph cached in file for exactly the files src lists (paths and

@@ -793,7 +793,26 @@ int project_load_graph(struct project *p, struct strbuf *err)
 
 	if (getcwd(cwd, sizeof(cwd)))
 		cwdlen = strlen(cwd);
-	if (p->opts->at || p->opts->staged) {
+	if (p->opts->at && !p->opts->staged && !p->opts->need_bodies) {
+		/*
+		 * A read-only command on a commit: the graph cache of trees,
+		 * keyed by the blob ids the tree lists, else the blobs.
+		 */
+		graph_file = graphcache_file_name(p->locations, p->nlocations, 1);
+		if (source_git_list(&src, p->opts->at, p->locations, p->nlocations,
+				    p->recursive, err))
+			goto cleanup;
+		if (graph_file && !graphcache_load(&p->graph, graph_file, src, cwd, cwdlen)) {
+			if (src->root)
+				p->git_root = xstrdup(src->root);
+			ret = 0;
+			goto cleanup;
+		}
+		if (source_git_fill(src, err))
+			goto cleanup;
+		if (graph_file)
+			pairs = xcalloc(src->nfiles + 1, sizeof(*pairs));
+	} else if (p->opts->at || p->opts->staged) {
 		if (source_git(&src, p->opts->at, p->locations, p->nlocations,
 			       p->recursive, err))
 			return -1;
@@ -807,7 +826,7 @@ int project_load_graph(struct project *p, struct strbuf *err)
 		 */
 		struct timespec now;
 
-		graph_file = graphcache_file_name(p->locations, p->nlocations);
+		graph_file = graphcache_file_name(p->locations, p->nlocations, 0);
 		clock_gettime(CLOCK_REALTIME, &now);
 		scan_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 		if (source_worktree_scan(&src, p->locations, p->nlocations,

@@ -1724,9 +1724,7 @@ void heads_reach_free(struct heads_reach *h)
 static struct heads_reach *reach_new(const struct graph *g)
 {
 	struct heads_reach *h = xcalloc(1, sizeof(*h));
-	size_t n = g->nr ? g->nr : 1;
-
-	size_t i;
+	size_t n = g->nr ? g->nr : 1, i;
 
 	h->pos = xmalloc(n * sizeof(int));
 	for (i = 0; i < n; i++)

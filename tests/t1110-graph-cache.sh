@@ -15,7 +15,7 @@ write_rev $V bbbb2 bbbb1 "" "" "" ""
 write_rev $V bbbb3 bbbb1 "" "" "" ""
 write_rev $V cccc1 "bbbb2, bbbb3" "" "aaaa2" "" ""
 D="$HOME/.cache/git-dbmig"
-graphfile() { ls "$D"/*.graph 2>/dev/null | head -1; }
+graphfile() { ls "$D"/*.graph 2>/dev/null | grep -v '\.tree\.graph$' | head -1; }
 headerfile() { ls "$D"/* 2>/dev/null | grep -v '\.graph$' | head -1; }
 # what every read-only command prints, with and without the caches
 outputs() {
@@ -144,6 +144,56 @@ test_expect_success 'DBMIG_NO_CACHE writes no cache' '
 	rm -rf "$D" &&
 	DBMIG_NO_CACHE=1 git dbmig heads >out && grep -q cccc1 out &&
 	test ! -d "$D"
+'
+
+# the graph of a commit (--at) has a cache of its own, keyed by blob ids
+treefile() { ls "$D"/*.tree.graph 2>/dev/null | head -1; }
+at_outputs() {
+	for c in "heads" "branches" "history" "history -v" "show cccc1" \
+		"show nothing"; do
+		echo "== $c"
+		git dbmig --at "$1" $c 2>&1
+		echo "exit $?"
+	done
+}
+at_same_as_uncached() {
+	at_outputs "$1" >cached &&
+	DBMIG_NO_CACHE=1 at_outputs "$1" >uncached &&
+	diff -u uncached cached
+}
+
+test_expect_success '--at writes a graph cache of the tree and reads no blob with it' '
+	git init -q . && git add -A alembic.ini migrations &&
+	git -c user.name=t -c user.email=t@t commit -q -m one &&
+	git dbmig --at HEAD heads >out && grep -q "^cccc1 (mod) (head)$" out &&
+	test -s "$(treefile)" &&
+	at_same_as_uncached HEAD &&
+	# with the cache, no blob is read: one may even be gone
+	b=$(git rev-parse HEAD:$V/aaaa2_rev.sql) &&
+	mv .git/objects/$(echo $b | cut -c1-2)/$(echo $b | cut -c3-) blob.save &&
+	git dbmig --at HEAD heads >out2 && cmp out out2 &&
+	! DBMIG_NO_CACHE=1 git dbmig --at HEAD heads 2>err &&
+	grep -q "^FAILED:" err &&
+	mv blob.save .git/objects/$(echo $b | cut -c1-2)/$(echo $b | cut -c3-)
+'
+
+test_expect_success '--at another commit, with a file changed in place, is not served the first' '
+	write_rev $V cccc1 "bbbb2, bbbb3" "" "" "" "" &&
+	git add -A && git -c user.name=t -c user.email=t@t commit -q -m two &&
+	git dbmig --at HEAD heads >out && grep -q "^aaaa2 (core) (head)$" out &&
+	at_same_as_uncached HEAD && at_same_as_uncached HEAD~1 &&
+	git dbmig --at HEAD~1 heads >out && grep -q "^aaaa2 (core) (effective head)$" out
+'
+
+test_expect_success 'a corrupt, truncated or work-tree graph cache in its place is ignored' '
+	git dbmig --at HEAD heads >/dev/null &&
+	t=$(treefile) && cp "$t" good.tree &&
+	printf "\001\002garbage" | dd of="$t" bs=1 seek=40 conv=notrunc 2>/dev/null &&
+	at_same_as_uncached HEAD &&
+	head -c 100 good.tree >"$t" && at_same_as_uncached HEAD &&
+	age && git dbmig heads >/dev/null && test -s "$(graphfile)" &&
+	cp "$(graphfile)" "$t" && at_same_as_uncached HEAD &&
+	git dbmig heads >out && grep -q "^aaaa2 (core) (head)$" out
 '
 
 test_done

@@ -248,6 +248,66 @@ static void test_refusals(void **state)
 	remove_cache();
 }
 
+/*
+ * The files of a git tree (src->root set) are keyed by their blob ids:
+ * no stat data, never racy, and each revision gets its file's blob id.
+ */
+static void test_tree_keys(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct graph *g, *loaded;
+	struct source *src;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(build_graph(&g, SEED, &err), 0);
+	src = fake_source(g);
+	src->root = dupstr("/p", 2);
+	for (i = 0; i < src->nfiles; i++) {
+		memset(&src->files[i].st, 0, sizeof(src->files[i].st));
+		snprintf(src->files[i].blob, sizeof(src->files[i].blob),
+			 "%040zx", i + 1);
+	}
+	/* a scan "just now" does not matter: blob ids are not times */
+	save(g, src, 0);
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
+	assert_graphs_equal(g, loaded);
+	for (i = 0; i < loaded->nr; i++) {
+		const char *path = loaded->revs[i].path;
+		size_t k;
+
+		for (k = 0; k < src->nfiles; k++)
+			if (!strcmp(src->files[k].path, path))
+				break;
+		assert_true(k < src->nfiles);
+		assert_string_equal(loaded->revs[i].blob, src->files[k].blob);
+	}
+	graph_free(loaded);
+
+	/* one blob id changed: the file's bytes changed */
+	src->files[2].blob[39] ^= 1;
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+	src->files[2].blob[39] ^= 1;
+	/* a blob id that is not one: neither kept nor trusted */
+	src->files[2].blob[5] = 'x';
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+	remove_cache();
+	save(g, src, 0);
+	assert_int_equal(access(cache_path(), F_OK), -1);
+	src->files[2].blob[5] = '0';
+	/* a tree's cache does not pass for the work tree's */
+	save(g, src, 0);
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
+	graph_free(loaded);
+	free(src->root);
+	src->root = NULL;
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), -1);
+	source_free(src);
+	graph_free(g);
+	strbuf_release(&err);
+	remove_cache();
+}
+
 /* Every byte changed in turn, the checksum made good: consistent or refused. */
 static void test_damage(void **state)
 {
@@ -303,6 +363,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_tree_keys),
 		cmocka_unit_test(test_damage),
 	};
 
