@@ -44,17 +44,46 @@ void format_longdoc(struct strbuf *out, const struct rev *r)
 	strbuf_addf(out, "\nCreate Date: %s", rf->create_date ? rf->create_date : "");
 }
 
+/*
+ * The labels in name order, ", " between them. In a big graph a
+ * revision carries hundreds, and history prints one list per revision:
+ * one pass sums their lengths, one copies them into place.
+ */
 void format_labels(struct strbuf *out, const struct graph *g, int rev)
 {
-	int l, first = 1;
+	const uint64_t *row = g->revs[rev].labelset;
+	size_t w, total = 0;
+	char *p;
 
-	for (l = graph_rev_label_next(g, rev, 0); l >= 0;
-	     l = graph_rev_label_next(g, rev, l + 1)) {
-		if (!first)
-			strbuf_add(out, ", ", 2);
-		strbuf_add(out, g->labels[l].name, g->labels[l].len);
-		first = 0;
+	for (w = 0; w < g->label_words; w++) {
+		uint64_t v = row[w];
+
+		while (v) {
+			total += g->labels[w * 64 + (size_t)__builtin_ctzll(v)].len + 2;
+			v &= v - 1;
+		}
 	}
+	if (!total)
+		return;
+	strbuf_grow(out, total);
+	p = out->buf + out->len;
+	for (w = 0; w < g->label_words; w++) {
+		uint64_t v = row[w];
+
+		while (v) {
+			const struct label *l = &g->labels[w * 64 + (size_t)__builtin_ctzll(v)];
+
+			if (p != out->buf + out->len) {
+				*p++ = ',';
+				*p++ = ' ';
+			}
+			memcpy(p, l->name, l->len);
+			p += l->len;
+			v &= v - 1;
+		}
+	}
+	out->len = (size_t)(p - out->buf);
+	out->buf[out->len] = '\0';
 }
 
 static void format_down(struct strbuf *out, const struct rev *r)
