@@ -45,6 +45,19 @@ test_expect_success 'the graph: mod1_rev3 hangs from the version0' '
 	git dbmig check
 '
 
+test_expect_success '--plan from a folded id is the same from the caches (headers only)' '
+	cp at-rev1.db plan.db &&
+	sleep 2.2 && git dbmig heads >/dev/null &&
+	for o in "" --json; do
+		git dbmig --url sqlite:///plan.db upgrade --plan $o MOD1@head || return 1
+	done >cached &&
+	for o in "" --json; do
+		DBMIG_NO_CACHE=1 git dbmig --url sqlite:///plan.db upgrade --plan $o MOD1@head || return 1
+	done >uncached &&
+	diff -u uncached cached &&
+	grep -q "^rows after: mod1_rev3$" cached
+'
+
 test_expect_success 'a database stopped at a folded id runs only the parts after it' '
 	cp at-rev1.db dbmig.db &&
 	git dbmig current >cur && grep -q "^mod1_rev1$" cur &&
