@@ -18,11 +18,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * exec_params() runs the same few statements once a revision (the
+ * version-table change, the dbmig_log row): they are prepared once and kept,
+ * as parsing them again costs more than running them. SQLite prepares a
+ * kept statement again by itself when the schema changes under it.
+ */
+#define STMT_CACHE 8
+
 struct sqlite_db {
 	struct db base;
 	sqlite3 *h;
 	char *path;     /* NULL in memory */
 	int lockfd;
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+	} kept[STMT_CACHE];
+	unsigned next_kept; /* the slot the next new statement takes */
 };
 
 static int sqlite_fail(struct sqlite_db *s, struct strbuf *err)
@@ -84,32 +97,54 @@ static int sqlite_exec_script(struct db *db, const char *sql,
 	return 0;
 }
 
+/* A statement prepared for sql, kept for the next call with the same text. */
+static sqlite3_stmt *kept_stmt(struct sqlite_db *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned i;
+
+	for (i = 0; i < STMT_CACHE && s->kept[i].sql; i++)
+		if (!strcmp(s->kept[i].sql, sql))
+			return s->kept[i].st;
+	if (sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	i = s->next_kept;
+	s->next_kept = (i + 1) % STMT_CACHE;
+	sqlite3_finalize(s->kept[i].st);
+	free(s->kept[i].sql);
+	s->kept[i].sql = xstrdup(sql);
+	s->kept[i].st = st;
+	return st;
+}
+
 static int sqlite_exec_params(struct db *db, const char *sql,
 			      const char *const *params, size_t nparams,
 			      struct strbuf *err)
 {
 	struct sqlite_db *s = (struct sqlite_db *)db;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = kept_stmt(s, sql);
 	size_t i;
 	int rc;
 
-	if (sqlite3_prepare_v2(s->h, sql, -1, &st, NULL) != SQLITE_OK)
+	if (!st)
 		return sqlite_fail(s, err);
 	for (i = 0; i < nparams; i++) {
 		if (params[i])
-			sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, (int)i + 1, params[i], -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, (int)i + 1);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		;
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		sqlite_fail(s, err);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	return 0;
+	/*
+	 * Reset at once, so that the kept statement holds no lock and no
+	 * pointer to params once this returns.
+	 */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int sqlite_query_column(struct db *db, const char *sql, char ***rows,
@@ -217,7 +252,12 @@ static void sqlite_unlock(struct db *db)
 static void sqlite_close(struct db *db)
 {
 	struct sqlite_db *s = (struct sqlite_db *)db;
+	unsigned i;
 
+	for (i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(s->kept[i].st);
+		free(s->kept[i].sql);
+	}
 	sqlite3_close(s->h);
 	if (s->lockfd >= 0)
 		close(s->lockfd);
