@@ -69,9 +69,19 @@ ifdef DEVELOPER
 WARN += -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 endif
 DEPS_CFLAGS = -MMD -MP
-ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc -DDBMIG_LIBEXECDIR='"$(helperdir)"' \
+# libpq, libcurl and Graphviz are opened by the first command that needs
+# them (src/dynlib.h), by the SONAME the linker would have recorded:
+# build/dynlib-sonames.h. NO_DLOPEN=1 links them as usual.
+ifdef NO_DLOPEN
+DL_CFLAGS =
+DL_LIBS = $(LIBPQ_LIBS) $(CURL_LIBS) $(GRAPHVIZ_LIBS)
+else
+DL_CFLAGS = -DDBMIG_DLOPEN -Ibuild
+DL_LIBS =
+endif
+ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc $(DL_CFLAGS) -DDBMIG_LIBEXECDIR='"$(helperdir)"' \
 	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(GRAPHVIZ_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(JANSSON_LIBS) $(GRAPHVIZ_LIBS) $(LDSAN) $(LDFLAGS)
+ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(DL_LIBS) $(LDSAN) $(LDFLAGS)
 
 ifneq ($(V),1)
 Q_CC = @echo "   CC      $@";
@@ -101,6 +111,21 @@ build/FLAGS: FORCE
 
 git-dbmig: $(OBJS) build/FLAGS
 	$(Q_LINK)$(CC) -o $@ $(OBJS) $(ALL_LIBS)
+
+# The file each library's -l names (libpq.so, a link to libpq.so.5.15),
+# and the SONAME inside it, which is what dlopen() must ask for.
+DL_SONAMES = PQ:pq CURL:curl GVC:gvc
+build/dynlib-sonames.h: build/FLAGS
+	@set -e; tmp=$@.tmp; : >$$tmp; for d in $(DL_SONAMES); do \
+		f=$$($(CC) $(ALL_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(GRAPHVIZ_LIBS) -print-file-name=lib$${d#*:}.so); \
+		s=$$(objdump -p "$$f" 2>/dev/null | sed -n 's/^ *SONAME *//p'); \
+		if [ -z "$$s" ]; then echo "cannot read the SONAME of lib$${d#*:}.so ($$f); run 'make deps' or build with NO_DLOPEN=1" >&2; rm -f $$tmp; exit 1; fi; \
+		echo "#define DYNLIB_SONAME_$${d%%:*} \"$$s\"" >>$$tmp; done; mv $$tmp $@
+
+ifndef NO_DLOPEN
+build/src/db/postgres.o build/src/db/http.o build/src/render_gv.o: build/dynlib-sonames.h
+build/ut/src/db/postgres.o build/ut/src/db/http.o build/ut/src/render_gv.o: build/dynlib-sonames.h
+endif
 
 build/%.o: %.c build/FLAGS
 	@mkdir -p $(dir $@)

@@ -13,6 +13,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
+#ifdef DBMIG_DLOPEN
+#include "dynlib-sonames.h"
+
+#define GV_FUNCS(X) \
+	X(agclose) X(aglasterr) X(agmemread) \
+	X(agseterr) X(gvContext) X(gvFreeContext) \
+	X(gvFreeLayout) X(gvLayout) X(gvRender)
+static struct { GV_FUNCS(DYNLIB_SLOT) } gv;
+static int gv_loaded;
+static const char *const gv_names[] = { GV_FUNCS(DYNLIB_NAME) };
+#define agclose (gv.agclose)
+#define aglasterr (gv.aglasterr)
+#define agmemread (gv.agmemread)
+#define agseterr (gv.agseterr)
+#define gvContext (gv.gvContext)
+#define gvFreeContext (gv.gvFreeContext)
+#define gvFreeLayout (gv.gvFreeLayout)
+#define gvLayout (gv.gvLayout)
+#define gvRender (gv.gvRender)
+#endif
+
 int render_image(struct strbuf *out, const char *dot, const char *format,
 		 struct strbuf *err)
 {
@@ -23,6 +45,8 @@ int render_image(struct strbuf *out, const char *dot, const char *format,
 	FILE *f = NULL;
 	int laid = 0, ret = -1;
 
+	if (DYNLIB_LOAD(gv, DYNLIB_SONAME_GVC, "Graphviz's library", err))
+		return -1;
 	/* errors come back through aglasterr(), not on stderr */
 	agseterr(AGMAX);
 	gvc = gvContext();

@@ -27,6 +27,33 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dynlib.h"
+#ifdef DBMIG_DLOPEN
+#include "dynlib-sonames.h"
+
+#define CU_FUNCS(X) \
+	X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) \
+	X(curl_easy_perform) X(curl_easy_reset) X(curl_easy_setopt) \
+	X(curl_easy_strerror) X(curl_global_init) X(curl_slist_append) \
+	X(curl_slist_free_all)
+static struct { CU_FUNCS(DYNLIB_SLOT) } cu;
+static int cu_loaded;
+static const char *const cu_names[] = { CU_FUNCS(DYNLIB_NAME) };
+#define curl_easy_cleanup (cu.curl_easy_cleanup)
+/* curl.h makes these two macros, with or without its type checks */
+#undef curl_easy_getinfo
+#undef curl_easy_setopt
+#define curl_easy_getinfo (cu.curl_easy_getinfo)
+#define curl_easy_init (cu.curl_easy_init)
+#define curl_easy_perform (cu.curl_easy_perform)
+#define curl_easy_reset (cu.curl_easy_reset)
+#define curl_easy_setopt (cu.curl_easy_setopt)
+#define curl_easy_strerror (cu.curl_easy_strerror)
+#define curl_global_init (cu.curl_global_init)
+#define curl_slist_append (cu.curl_slist_append)
+#define curl_slist_free_all (cu.curl_slist_free_all)
+#endif
+
 /* ------------------------------------------------------------------
  * HTTP client
  */
@@ -76,6 +103,8 @@ int http_client_init(struct http_client *c, const struct url *u,
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
+	if (DYNLIB_LOAD(cu, DYNLIB_SONAME_CURL, "libcurl", err))
+		return -1;
 	c->display = display;
 	c->connect_timeout_ms = 10000;
 	c->timeout_ms = 60000;
@@ -145,7 +174,9 @@ void http_client_release(struct http_client *c)
 	for (i = 0; i < c->nbases; i++)
 		free(c->bases[i]);
 	free(c->bases);
-	curl_slist_free_all(c->headers);
+	/* no headers: libcurl may never have been loaded (a bad URL) */
+	if (c->headers)
+		curl_slist_free_all(c->headers);
 	free(c->user);
 	free_secret(c->password);
 	free(c->cacert);

@@ -53,6 +53,51 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dynlib.h"
+#ifdef DBMIG_DLOPEN
+#include "dynlib-sonames.h"
+
+#define PQ_FUNCS(X) \
+	X(PQbackendPID) X(PQclear) X(PQcmdStatus) \
+	X(PQconnectdbParams) X(PQconsumeInput) X(PQerrorMessage) \
+	X(PQfinish) X(PQflush) X(PQfreemem) \
+	X(PQgetCopyData) X(PQgetResult) X(PQgetisnull) \
+	X(PQgetvalue) X(PQisBusy) X(PQnfields) \
+	X(PQntuples) X(PQputCopyEnd) X(PQresultErrorField) \
+	X(PQresultStatus) X(PQsendQuery) X(PQsendQueryParams) \
+	X(PQsetNoticeProcessor) X(PQsetnonblocking) X(PQsocket) \
+	X(PQstatus) X(PQtransactionStatus)
+static struct { PQ_FUNCS(DYNLIB_SLOT) } pq;
+static int pq_loaded;
+static const char *const pq_names[] = { PQ_FUNCS(DYNLIB_NAME) };
+#define PQbackendPID (pq.PQbackendPID)
+#define PQclear (pq.PQclear)
+#define PQcmdStatus (pq.PQcmdStatus)
+#define PQconnectdbParams (pq.PQconnectdbParams)
+#define PQconsumeInput (pq.PQconsumeInput)
+#define PQerrorMessage (pq.PQerrorMessage)
+#define PQfinish (pq.PQfinish)
+#define PQflush (pq.PQflush)
+#define PQfreemem (pq.PQfreemem)
+#define PQgetCopyData (pq.PQgetCopyData)
+#define PQgetResult (pq.PQgetResult)
+#define PQgetisnull (pq.PQgetisnull)
+#define PQgetvalue (pq.PQgetvalue)
+#define PQisBusy (pq.PQisBusy)
+#define PQnfields (pq.PQnfields)
+#define PQntuples (pq.PQntuples)
+#define PQputCopyEnd (pq.PQputCopyEnd)
+#define PQresultErrorField (pq.PQresultErrorField)
+#define PQresultStatus (pq.PQresultStatus)
+#define PQsendQuery (pq.PQsendQuery)
+#define PQsendQueryParams (pq.PQsendQueryParams)
+#define PQsetNoticeProcessor (pq.PQsetNoticeProcessor)
+#define PQsetnonblocking (pq.PQsetnonblocking)
+#define PQsocket (pq.PQsocket)
+#define PQstatus (pq.PQstatus)
+#define PQtransactionStatus (pq.PQtransactionStatus)
+#endif
+
 struct postgres_db {
 	struct db base;
 	PGconn *conn;
@@ -1314,13 +1359,16 @@ static int seconds(const char *v, long *ms)
 int db_postgres_open(struct db **out, const struct url *url, unsigned flags,
 		     struct strbuf *err)
 {
-	struct postgres_db *pg = xcalloc(1, sizeof(*pg));
+	struct postgres_db *pg;
 	struct conninfo ci = { NULL, NULL, 0, 0, STRBUF_INIT, STRBUF_INIT };
 	struct strbuf disp = STRBUF_INIT;
 	size_t i;
 	int lock_retries = -1;
 
 	*out = NULL;
+	if (DYNLIB_LOAD(pq, DYNLIB_SONAME_PQ, "PostgreSQL's client library", err))
+		return -1;
+	pg = xcalloc(1, sizeof(*pg));
 	pg->base.ops = &postgres_ops;
 	url_display(&disp, url);
 	pg->base.display = strbuf_detach(&disp, NULL);

@@ -1,0 +1,65 @@
+#!/bin/sh
+# t1020: libpq, libcurl and Graphviz are loaded by the command that needs
+# them and by no other (src/dynlib.h): a SQLite deployment maps none of
+# the three, a PostgreSQL or HTTP URL maps its own library only, an SVG
+# picture maps Graphviz only. The dynamic loader's own log (LD_DEBUG)
+# tells what was mapped. A URL refused before its library is loaded
+# still fails cleanly.
+. "$(dirname "$0")/lib.sh"
+
+if ! grep -q -- -DDBMIG_DLOPEN "$SRC_ROOT/build/FLAGS" 2>/dev/null ||
+   [ "${DBMIG_TEST_VALGRIND:-}" = 1 ]; then
+	say "skipped: $TEST_NAME: built with NO_DLOPEN=1, or under valgrind"
+	cd / && rm -rf "$TRASH"
+	exit 0
+fi
+
+# mapped CMD...: run CMD, keep its status in $rc and write to "libs",
+# one a line, which of pq, curl and gvc the loader mapped for it
+mapped() {
+	rm -rf ld && mkdir ld
+	rc=0
+	LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/ld/log" "$@" >out 2>err || rc=$?
+	cat ld/log.* | sed -n 's/.*file=lib\(pq\|curl\|curl-gnutls\|gvc\)\.so.*/\1/p' | sort -u >libs
+	got=$(cat libs)
+}
+
+seed_project
+
+test_expect_success 'a SQLite deployment loads none of libpq, libcurl, Graphviz' '
+	for cmd in "upgrade heads" "current" "history --verbose" "heads" "downgrade base" \
+		   "graph --format dot" "check"; do
+		mapped git dbmig --url sqlite:///t.db $cmd &&
+		test "$rc" = 0 &&
+		{ test -z "$got" || { echo "$cmd mapped: $got"; exit 1; }; }
+	done
+'
+
+test_expect_success 'an SVG picture loads Graphviz, and only it' '
+	mapped git dbmig graph --format svg &&
+	test "$rc" = 0 && grep -q "<svg" out &&
+	test "$got" = gvc
+'
+
+test_expect_success 'a PostgreSQL URL loads libpq, and only it; a refused connection fails cleanly' '
+	mapped git dbmig --url "postgresql://u:pw@127.0.0.1:1/db" current;
+	test "$rc" = 1 && test "$got" = pq &&
+	test "$(grep -c "^FAILED: " err)" = 1 && grep -q "127.0.0.1" err
+'
+
+test_expect_success 'an rqlite URL loads libcurl, and only it; a refused connection fails cleanly' '
+	mapped git dbmig --url "rqlite://127.0.0.1:1/" current;
+	test "$rc" = 1 && { test "$got" = curl || test "$got" = curl-gnutls; } &&
+	test "$(grep -c "^FAILED: " err)" = 1 && grep -q "cannot connect" err
+'
+
+for scheme in rqlite libsql; do
+	test_expect_success "$scheme: a URL refused before libcurl is loaded fails cleanly" '
+		mapped git dbmig --url "'$scheme'://127.0.0.1:1/?bogus=1" current;
+		test "$rc" = 1 && test -z "$got" &&
+		test "$(grep -c "^FAILED: " err)" = 1 &&
+		grep -q "unknown query parameter '"'"'bogus'"'"'" err
+	'
+done
+
+test_done
