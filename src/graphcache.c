@@ -2,8 +2,12 @@
  * graphcache: the built revision graph kept between runs (graphcache.h
  * says when it is trusted). The file, beside the header cache:
  *
- *   "DBMIGG2\n", the program's key (cache_program_key(): two u64),
- *   u64 scan start (ns), u32 file count, per file its path (binio
+ *   "DBMIGG3\n", the program's key (cache_program_key(): two u64),
+ *   u64 scan start (ns); the listing: u32 1 when it may stand for a
+ *   scan (else 0, and nothing more of it), u32 recursive, u32 version
+ *   location count and each location (cstr), u32 folder count and per
+ *   folder its path and the five u64 of its stat data, in scan order;
+ *   u32 file count, per file its path (binio
  *   cstr) and the five u64 of its stat data, in scan order;
  *   u32 revision count, u32 strings in all string lists, u32 integers
  *   in all index arrays; per revision (in id order) u32 its file, its
@@ -25,10 +29,12 @@
 #include "cache.h"
 #include "usage.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#define MAGIC "DBMIGG2\n"
+#define MAGIC "DBMIGG3\n"
 #define SUMLEN BINIO_SUMLEN
 
 char *graphcache_file_name(char *const *dirs, size_t ndirs, int tree)
@@ -178,6 +184,47 @@ static void put_label_rows(struct strbuf *sb, const struct graph *g)
 	free(first);
 }
 
+/*
+ * The folders a work-tree scan read, so that a later run can tell from
+ * their stat data alone that the scan would list the same names: a name
+ * added to, removed from or renamed in a folder changes its mtime and
+ * ctime. Only when every folder's times are old enough (as for files):
+ * -1 when the listing written says it cannot stand for a scan.
+ */
+static int put_listing(struct strbuf *sb, const struct source *src,
+		       uint64_t scan_ns)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < src->ndirs; i++) {
+		uint64_t key[5];
+
+		cache_stat_key(key, &src->dir_st[i]);
+		if (cache_key_racy(key, scan_ns))
+			break;
+	}
+	if (src->root || !src->dirs_complete || !src->nlocations || i < src->ndirs) {
+		put_u32(sb, 0);
+		return -1;
+	}
+	put_u32(sb, 1);
+	put_u32(sb, (uint32_t)src->recursive);
+	put_u32(sb, (uint32_t)src->nlocations);
+	for (i = 0; i < src->nlocations; i++)
+		put_cstr(sb, src->locations[i]);
+	put_u32(sb, (uint32_t)src->ndirs);
+	for (i = 0; i < src->ndirs; i++) {
+		uint64_t key[5];
+
+		cache_stat_key(key, &src->dir_st[i]);
+		put_cstr(sb, src->dirs[i]);
+		for (k = 0; k < 5; k++)
+			put_u64(sb, key[k]);
+	}
+	return 0;
+}
+
 void graphcache_save(const char *file, const struct source *src,
 		     const struct graph *g, const size_t *rev_file,
 		     uint64_t scan_ns)
@@ -194,6 +241,7 @@ void graphcache_save(const char *file, const struct source *src,
 	put_u64(&sb, prog[0]);
 	put_u64(&sb, prog[1]);
 	put_u64(&sb, scan_ns);
+	put_listing(&sb, src, scan_ns);
 	put_u32(&sb, (uint32_t)src->nfiles);
 	for (i = 0; i < src->nfiles; i++) {
 		uint64_t key[5];
@@ -454,9 +502,132 @@ static int acyclic(const struct graph *g)
 	return tail == g->nr;
 }
 
-int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
-			   const struct source *src, const char *cwd, size_t cwdlen)
+/* What a caller without a scan asks for: the listing a scan would give. */
+struct listing {
+	char *const *locations;
+	size_t nlocations;
+	int recursive;
+};
+
+/* The folders of a trusted listing, open, to stat their files by name. */
+struct open_dirs {
+	const char **path;
+	size_t *len;
+	int *fd;
+	size_t n, cur;
+};
+
+static void close_dirs(struct open_dirs *d)
 {
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		close(d->fd[i]);
+	free(d->path);
+	free(d->len);
+	free(d->fd);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * Read the listing. With want, it must be trusted, of the same version
+ * locations and recursion, and every folder unchanged since (its stat
+ * data as saved, and that not racy against scan_ns): then a scan now
+ * would find the same names, and dirs holds the folders, open. Without
+ * want (a scan was made), it is only read past.
+ */
+static int get_listing(struct reader *r, const struct listing *want,
+		       uint64_t scan_ns, struct open_dirs *dirs)
+{
+	uint32_t trusted = get_u32(r), rec, nloc, ndirs, i;
+	int k;
+
+	if (r->bad || trusted > 1)
+		return -1;
+	if (!trusted)
+		return want ? -1 : 0;
+	rec = get_u32(r);
+	nloc = get_u32(r);
+	if (r->bad || nloc > (size_t)(r->end - r->p))
+		return -1;
+	if (want && (rec != (uint32_t)want->recursive || nloc != want->nlocations))
+		return -1;
+	for (i = 0; i < nloc; i++) {
+		const char *loc = get_cstr(r);
+
+		if (!loc || (want && strcmp(loc, want->locations[i])))
+			return -1;
+	}
+	ndirs = get_u32(r);
+	/* a folder takes a path and 40 bytes of stat data */
+	if (r->bad || ndirs > (size_t)(r->end - r->p) / 41)
+		return -1;
+	if (want) {
+		dirs->path = xcalloc(ndirs + 1, sizeof(*dirs->path));
+		dirs->len = xcalloc(ndirs + 1, sizeof(*dirs->len));
+		dirs->fd = xcalloc(ndirs + 1, sizeof(*dirs->fd));
+	}
+	for (i = 0; i < ndirs; i++) {
+		const char *path = get_cstr(r);
+		uint64_t key[5], now[5];
+		struct stat st;
+		int fd;
+
+		for (k = 0; k < 5; k++)
+			key[k] = get_u64(r);
+		if (r->bad || !path)
+			return -1;
+		if (!want)
+			continue;
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		dirs->path[dirs->n] = path;
+		dirs->len[dirs->n] = strlen(path);
+		dirs->fd[dirs->n++] = fd;
+		if (fstat(fd, &st))
+			return -1;
+		cache_stat_key(now, &st);
+		if (memcmp(key, now, sizeof(key)) || cache_key_racy(key, scan_ns))
+			return -1;
+	}
+	return 0;
+}
+
+/* The stat data of a listed file, by its name in its open folder. */
+static int stat_listed(struct open_dirs *d, const char *path, uint64_t key[5])
+{
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	size_t len, i;
+
+	if (!slash)
+		return -1;
+	len = (size_t)(slash - path);
+	if (d->cur >= d->n || d->len[d->cur] != len || memcmp(d->path[d->cur], path, len)) {
+		for (i = 0; i < d->n; i++)
+			if (d->len[i] == len && !memcmp(d->path[i], path, len))
+				break;
+		if (i == d->n)
+			return -1;
+		d->cur = i;
+	}
+	if (fstatat(d->fd[d->cur], slash + 1, &st, 0) || !S_ISREG(st.st_mode))
+		return -1;
+	cache_stat_key(key, &st);
+	return 0;
+}
+
+/*
+ * The graph in buf, keyed either by src (the files a scan found) or,
+ * with src NULL, by want (the files the saved listing names, each
+ * stat'ed now).
+ */
+static int load(struct graph **out, char *buf, size_t len,
+		const struct source *src, const struct listing *want,
+		const char *cwd, size_t cwdlen)
+{
+	struct open_dirs dirs = { 0 };
 	struct reader r;
 	struct pools p = { 0 };
 	struct graph *g = xcalloc(1, sizeof(*g));
@@ -484,24 +655,29 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
 		goto fail;
 	scan_ns = get_u64(&r);
+	if (get_listing(&r, want, scan_ns, &dirs))
+		goto fail;
 	nfiles = get_u32(&r);
-	if (r.bad || nfiles != src->nfiles)
+	/* a file takes a path and 40 bytes of its key */
+	if (r.bad || (src && nfiles != src->nfiles) || nfiles > (size_t)(r.end - r.p) / 41)
 		goto fail;
 	paths = xcalloc(nfiles + 1, sizeof(*paths));
 	for (i = 0; i < nfiles; i++) {
-		const struct source_file *f = &src->files[i];
-		uint64_t key[5], want[5];
+		uint64_t key[5], now[5];
 		int k;
 
 		paths[i] = get_cstr(&r);
 		for (k = 0; k < 5; k++)
 			key[k] = get_u64(&r);
-		if (r.bad || !paths[i] || strcmp(paths[i], f->path))
+		if (r.bad || !paths[i])
 			goto fail;
-		if (file_key(want, src, f) || memcmp(key, want, sizeof(key)) ||
-		    (!src->root && cache_key_racy(key, scan_ns)))
+		if (src ? strcmp(paths[i], src->files[i].path) || file_key(now, src, &src->files[i])
+			: stat_listed(&dirs, paths[i], now))
+			goto fail;
+		if (memcmp(key, now, sizeof(key)) || (!(src && src->root) && cache_key_racy(key, scan_ns)))
 			goto fail;
 	}
+	close_dirs(&dirs);
 
 	nr = get_u32(&r);
 	p.nstr = get_u32(&r);
@@ -526,7 +702,7 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 			goto fail;
 		seen[file] = 1;
 		rev->path = (char *)paths[file];
-		if (src->root)
+		if (src && src->root)
 			memcpy(rev->blob, src->files[file].blob, sizeof(rev->blob));
 		if (cwdlen && !strncmp(rev->path, cwd, cwdlen) && rev->path[cwdlen] == '/')
 			rev->path += cwdlen + 1;
@@ -591,6 +767,7 @@ int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
 	*out = g;
 	return 0;
 fail:
+	close_dirs(&dirs);
 	free(paths);
 	free(seen);
 	free(rowbits);
@@ -598,8 +775,14 @@ fail:
 	return -1;
 }
 
-int graphcache_load(struct graph **out, const char *file,
-		    const struct source *src, const char *cwd, size_t cwdlen)
+int graphcache_load_buffer(struct graph **out, char *buf, size_t len,
+			   const struct source *src, const char *cwd, size_t cwdlen)
+{
+	return load(out, buf, len, src, NULL, cwd, cwdlen);
+}
+
+static int load_file(struct graph **out, const char *file, const struct source *src,
+		     const struct listing *want, const char *cwd, size_t cwdlen)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t len;
@@ -610,5 +793,75 @@ int graphcache_load(struct graph **out, const char *file,
 		return -1;
 	}
 	len = sb.len;
-	return graphcache_load_buffer(out, strbuf_detach(&sb, NULL), len, src, cwd, cwdlen);
+	return load(out, strbuf_detach(&sb, NULL), len, src, want, cwd, cwdlen);
+}
+
+int graphcache_load(struct graph **out, const char *file,
+		    const struct source *src, const char *cwd, size_t cwdlen)
+{
+	return load_file(out, file, src, NULL, cwd, cwdlen);
+}
+
+void graphcache_relist(const char *file, const struct source *src, uint64_t scan_ns)
+{
+	struct strbuf old = STRBUF_INIT, sb = STRBUF_INIT;
+	struct reader r;
+	char sum[SUMLEN + 1];
+	const unsigned char *files;
+	uint64_t prog[2], old_ns;
+	uint32_t nfiles, i;
+
+	if (!file || strbuf_read_file(&old, file) || old.len < strlen(MAGIC) + SUMLEN ||
+	    memcmp(old.buf, MAGIC, strlen(MAGIC)))
+		goto out;
+	binio_checksum(sum, old.buf, old.len - SUMLEN);
+	if (memcmp(sum, old.buf + old.len - SUMLEN, SUMLEN))
+		goto out;
+	r.p = (const unsigned char *)old.buf + strlen(MAGIC);
+	r.end = (const unsigned char *)old.buf + old.len - SUMLEN;
+	r.bad = 0;
+	cache_program_key(prog);
+	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
+		goto out;
+	old_ns = get_u64(&r);
+	if (old_ns > scan_ns || get_listing(&r, NULL, 0, NULL))
+		goto out;
+	/* the same files, with the same keys, as this scan found */
+	files = r.p;
+	nfiles = get_u32(&r);
+	if (r.bad || nfiles != src->nfiles)
+		goto out;
+	for (i = 0; i < nfiles; i++) {
+		const char *path = get_cstr(&r);
+		uint64_t key[5], now[5];
+		int k;
+
+		for (k = 0; k < 5; k++)
+			key[k] = get_u64(&r);
+		if (r.bad || !path || strcmp(path, src->files[i].path) ||
+		    file_key(now, src, &src->files[i]) || memcmp(key, now, sizeof(key)))
+			goto out;
+	}
+	strbuf_addstr(&sb, MAGIC);
+	put_u64(&sb, prog[0]);
+	put_u64(&sb, prog[1]);
+	put_u64(&sb, scan_ns);
+	if (put_listing(&sb, src, scan_ns))
+		goto out; /* nothing better to save */
+	strbuf_add(&sb, files, (size_t)((const unsigned char *)old.buf + old.len - SUMLEN - files));
+	binio_checksum(sum, sb.buf, sb.len);
+	strbuf_add(&sb, sum, SUMLEN);
+	cache_write_file(file, sb.buf, sb.len);
+out:
+	strbuf_release(&old);
+	strbuf_release(&sb);
+}
+
+int graphcache_load_unscanned(struct graph **out, const char *file,
+			      char *const *locations, size_t nlocations,
+			      int recursive, const char *cwd, size_t cwdlen)
+{
+	struct listing want = { locations, nlocations, recursive };
+
+	return load_file(out, file, NULL, &want, cwd, cwdlen);
 }

@@ -9,7 +9,9 @@
  * with its stat data (size, mtime, ctime, inode, device): one file
  * added, removed, renamed or touched, and the cache is not used. Nor is
  * it when any file's times are not two seconds older than the moment
- * the scan that wrote it began (CACHE_RACY_NS). The graph of a git
+ * the scan that wrote it began (CACHE_RACY_NS). A run may skip the scan
+ * when the folders it would read are unchanged (graphcache_load_unscanned()).
+ * The graph of a git
  * tree (--at) has a file of its own, keyed by each file's path and blob
  * id, which name its bytes. A file that is corrupt,
  * truncated, of another version or inconsistent (an index out of range,
@@ -34,6 +36,27 @@ char *graphcache_file_name(char *const *dirs, size_t ndirs, int tree);
  */
 int graphcache_load(struct graph **out, const char *file,
 		    const struct source *src, const char *cwd, size_t cwdlen);
+
+/*
+ * The graph cached in file without a scan: when the folders the saved
+ * scan of these version locations read are unchanged (their stat data,
+ * not racy), a scan now would list the same names, so each listed file
+ * is only stat'ed and compared. -1 when anything differs; a scan that
+ * saw a symbolic link (whose target can change while its folder does
+ * not) saves no listing to trust.
+ */
+int graphcache_load_unscanned(struct graph **out, const char *file,
+			      char *const *locations, size_t nlocations,
+			      int recursive, const char *cwd, size_t cwdlen);
+
+/*
+ * After graphcache_load() succeeded where graphcache_load_unscanned()
+ * did not (a folder changed, but no listed file: an editor's swap file
+ * came and went), save src's listing in file, for the next run to skip
+ * its scan again. Only when file still holds exactly src's files and
+ * the new listing can be trusted; errors are ignored.
+ */
+void graphcache_relist(const char *file, const struct source *src, uint64_t scan_ns);
 
 /*
  * graphcache_load() on a file's bytes (len of them, which the call takes

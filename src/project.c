@@ -829,10 +829,17 @@ int project_load_graph(struct project *p, struct strbuf *err)
 		graph_file = graphcache_file_name(p->locations, p->nlocations, 0);
 		clock_gettime(CLOCK_REALTIME, &now);
 		scan_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+		if (graph_file &&
+		    !graphcache_load_unscanned(&p->graph, graph_file, p->locations, p->nlocations,
+					       p->recursive, cwd, cwdlen)) {
+			ret = 0;
+			goto cleanup;
+		}
 		if (source_worktree_scan(&src, p->locations, p->nlocations,
 					 p->recursive, err))
 			goto cleanup;
 		if (graph_file && !graphcache_load(&p->graph, graph_file, src, cwd, cwdlen)) {
+			graphcache_relist(graph_file, src, scan_ns);
 			ret = 0;
 			goto cleanup;
 		}

@@ -32,6 +32,19 @@ struct source {
 	 * repository paths are relative to; NULL for the work tree source.
 	 */
 	char *root;
+	/*
+	 * source_worktree_scan(): every folder it read, in order, each with
+	 * its stat data taken before its names were read; dirs_complete is
+	 * 0 when one of them could not be stat'ed.
+	 */
+	char **dirs;
+	struct stat *dir_st;
+	size_t ndirs, dirs_alloc, dir_st_alloc;
+	int dirs_complete;
+	/* what it was asked to scan (copies) */
+	char **locations;
+	size_t nlocations;
+	int recursive;
 };
 
 /* A revision file name: "*.sql", or "*.py" except __init__.py and ".#*". */

@@ -113,7 +113,7 @@ test_expect_success 'a truncated, empty or foreign graph cache is ignored' '
 	g=$(graphfile) &&
 	head -c 100 good >"$g" && same_as_uncached &&
 	: >"$g" && same_as_uncached &&
-	sed "1s/^DBMIGG2/DBMIGG0/" good >"$g" && same_as_uncached &&
+	sed "1s/^DBMIGG3/DBMIGG0/" good >"$g" && same_as_uncached &&
 	head -c -1 good >"$g" && same_as_uncached
 '
 
@@ -144,6 +144,50 @@ test_expect_success 'DBMIG_NO_CACHE writes no cache' '
 	rm -rf "$D" &&
 	DBMIG_NO_CACHE=1 git dbmig heads >out && grep -q cccc1 out &&
 	test ! -d "$D"
+'
+
+# A warm run takes the names from the cache while the folders they came
+# from are unchanged: every way a listing changes must still be seen.
+test_expect_success 'a file added with its folder'"'"'s mtime put back is seen (by its ctime)' '
+	rm -rf "$D" && age && git dbmig heads >/dev/null &&
+	rm "$(headerfile)" && git dbmig heads >/dev/null && test -z "$(headerfile)" &&
+	dmtime=$(stat -c %y $V) &&
+	write_rev $V cccc3 cccc1 "" "" "" "" &&
+	touch -d "$dmtime" $V && test "$(stat -c %y $V)" = "$dmtime" &&
+	git dbmig heads >out && grep -q "^cccc3 (mod) (head)$" out &&
+	same_as_uncached &&
+	age && git dbmig heads >/dev/null &&
+	dmtime=$(stat -c %y $V) && rm $V/cccc3_rev.sql && touch -d "$dmtime" $V &&
+	git dbmig heads >out && ! grep -q cccc3 out && same_as_uncached
+'
+
+test_expect_success 'recursive_version_locations turned on and off is seen' '
+	write_rev $V/sub ffff1 cccc1 "" "" "" "" &&
+	age && git dbmig heads >out && ! grep -q ffff1 out &&
+	git dbmig heads >out && ! grep -q ffff1 out &&
+	cp alembic.ini alembic.ini.flat &&
+	sed -i "/^script_location/a recursive_version_locations = true" alembic.ini &&
+	git dbmig heads >out && grep -q "^ffff1 (mod) (head)$" out && same_as_uncached &&
+	git dbmig heads >out && grep -q "^ffff1 (mod) (head)$" out &&
+	cp alembic.ini.flat alembic.ini &&
+	git dbmig heads >out && ! grep -q ffff1 out && same_as_uncached
+'
+
+test_expect_success 'a file added to a subfolder (recursion on) is seen' '
+	sed -i "/^script_location/a recursive_version_locations = true" alembic.ini &&
+	age && git dbmig heads >/dev/null && git dbmig heads >/dev/null &&
+	write_rev $V/sub ffff2 ffff1 "" "" "" "" &&
+	git dbmig heads >out && grep -q "^ffff2 (mod) (head)$" out && same_as_uncached &&
+	rm -r $V/sub && cp alembic.ini.flat alembic.ini &&
+	age && git dbmig heads >out && grep -q "^cccc1 (mod) (head)$" out && same_as_uncached
+'
+
+test_expect_success 'a symbolic link whose target appears later is seen' '
+	mkdir -p elsewhere && ln -s "$PWD/elsewhere/gggg1_rev.sql" $V/gggg1_rev.sql &&
+	age && git dbmig heads >out && ! grep -q gggg1 out && git dbmig heads >/dev/null &&
+	write_rev elsewhere gggg1 cccc1 "" "" "" "" &&
+	git dbmig heads >out && grep -q "^gggg1 (mod) (head)$" out && same_as_uncached &&
+	rm $V/gggg1_rev.sql && age && git dbmig heads >/dev/null
 '
 
 # the graph of a commit (--at) has a cache of its own, keyed by blob ids

@@ -68,6 +68,13 @@ void source_free(struct source *s)
 	}
 	free(s->files);
 	free(s->root);
+	for (i = 0; i < s->ndirs; i++)
+		free(s->dirs[i]);
+	free(s->dirs);
+	free(s->dir_st);
+	for (i = 0; i < s->nlocations; i++)
+		free(s->locations[i]);
+	free(s->locations);
 	free(s);
 }
 
@@ -182,6 +189,19 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 		strbuf_addf(err, "cannot read version location '%s': %s", dir, strerror(errno));
 		return -1;
 	}
+	if (scan) {
+		/* before the names: a name added while they are read changes it */
+		struct stat dst;
+
+		if (fstat(dirfd(d), &dst)) {
+			s->dirs_complete = 0;
+		} else {
+			ALLOC_GROW(s->dirs, s->ndirs + 1, s->dirs_alloc);
+			ALLOC_GROW(s->dir_st, s->ndirs + 1, s->dir_st_alloc);
+			s->dirs[s->ndirs] = xstrdup(dir);
+			s->dir_st[s->ndirs++] = dst;
+		}
+	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "__pycache__"))
 			continue;
@@ -206,6 +226,12 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 		 * whole path, whose resolution counts every link on the way
 		 * (ELOOP for a loop).
 		 */
+		if (scan && (types[i] == DT_UNKNOWN || types[i] == DT_LNK))
+			/*
+			 * what a link names can change while the folder does
+			 * not: its listing cannot stand for a scan
+			 */
+			s->dirs_complete = 0;
 		if (cache || scan || types[i] == DT_UNKNOWN || types[i] == DT_LNK) {
 			if (types[i] == DT_REG ? fstatat(dirfd(d), names[i], &st, 0)
 					       : stat(path.buf, &st)) {
@@ -285,6 +311,12 @@ int source_worktree_scan(struct source **out, char *const *dirs, size_t ndirs,
 
 	*out = NULL;
 	s->no_blobs = 1;
+	s->dirs_complete = 1;
+	s->recursive = recursive;
+	s->nlocations = ndirs;
+	s->locations = xcalloc(ndirs + 1, sizeof(*s->locations));
+	for (i = 0; i < ndirs; i++)
+		s->locations[i] = xstrdup(dirs[i]);
 	for (i = 0; i < ndirs; i++) {
 		if (read_dir(s, dirs[i], recursive, 0, NULL, 1, err)) {
 			source_free(s);

@@ -65,11 +65,12 @@ static void make_key(void)
 	uint64_t prog[2];
 	size_t i;
 
-	strbuf_addstr(&key, "DBMIGG2\n");
+	strbuf_addstr(&key, "DBMIGG3\n");
 	cache_program_key(prog);
 	put_u64(&key, prog[0]);
 	put_u64(&key, prog[1]);
 	put_u64(&key, SCAN_NS);
+	put_u32(&key, 0); /* no listing: the source names no folder */
 	put_u32(&key, NFILES);
 	for (i = 0; i < NFILES; i++) {
 		uint64_t k[5];

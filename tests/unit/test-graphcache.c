@@ -4,7 +4,8 @@
  * data changed or that changed just before the scan, or with a damaged
  * checksum is refused. Every single-byte change to a saved file (with
  * its checksum made good again) loads as a graph that is consistent, or
- * not at all.
+ * not at all. A cache saved from a real folder's scan loads without a
+ * scan only while that folder and its files are as they were.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,9 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "binio.h"
@@ -358,6 +362,184 @@ static void test_damage(void **state)
 	remove_cache();
 }
 
+/* ------------------------------------------------------------------ */
+/* Loading without a scan                                              */
+
+static char ls_dir[64];
+
+static void ls_write(const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", ls_dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Scan ls_dir, save g as its cache with the scan at scan_ns, keep the scan. */
+static struct source *ls_save(const struct graph *g, uint64_t scan_ns)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *locs[] = { ls_dir };
+	struct source *src;
+
+	assert_int_equal(source_worktree_scan(&src, locs, 1, 0, &err), 0);
+	assert_int_equal(src->nfiles, g->nr);
+	unlink(cache_path());
+	save(g, src, scan_ns);
+	strbuf_release(&err);
+	return src;
+}
+
+static int ls_load(struct graph **out, const char *loc, int recursive)
+{
+	char *locs[] = { (char *)loc };
+
+	return graphcache_load_unscanned(out, cache_path(), locs, 1, recursive, "", 0);
+}
+
+static void test_unscanned(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct graph *g, *loaded;
+	struct source *src;
+	struct timespec times[2];
+	struct stat st;
+	char path[384], *two[2];
+	uint64_t later = now_ns() + 60ULL * 1000000000ULL;
+	size_t i;
+
+	(void)state;
+	snprintf(ls_dir, sizeof(ls_dir), "/tmp/test-graphcache-ls.%d", (int)getpid());
+	assert_int_equal(mkdir(ls_dir, 0755), 0);
+	assert_int_equal(build_graph(&g, graphs[1], &err), 0);
+	for (i = 0; i < g->nr; i++) {
+		snprintf(path, sizeof(path), "%s.sql", g->revs[i].id);
+		ls_write(path, "-- a revision\n");
+	}
+	ls_write("notes.txt", "not a revision\n");
+
+	/* as saved: loads, equal to the graph */
+	src = ls_save(g, later);
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), 0);
+	assert_graphs_equal(g, loaded);
+	graph_free(loaded);
+	/* another recursion, another location, more locations */
+	assert_int_equal(ls_load(&loaded, ls_dir, 1), -1);
+	snprintf(path, sizeof(path), "%s/", ls_dir);
+	assert_int_equal(ls_load(&loaded, path, 0), -1);
+	two[0] = two[1] = ls_dir;
+	assert_int_equal(graphcache_load_unscanned(&loaded, cache_path(), two, 2, 0, "", 0), -1);
+	/* with a scan, the same file loads too */
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
+	graph_free(loaded);
+	source_free(src);
+
+	/* a listed file changed in place: its folder did not change */
+	src = ls_save(g, later);
+	ls_write("a2.sql", "-- a revision, changed\n");
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+	source_free(src);
+
+	/*
+	 * A file added beside them, even one no scan would list, with the
+	 * folder's mtime put back: its ctime tells.
+	 */
+	src = ls_save(g, later);
+	assert_int_equal(stat(ls_dir, &st), 0);
+	ls_write("more.txt", "x\n");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	assert_int_equal(utimensat(AT_FDCWD, ls_dir, times, 0), 0);
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+	source_free(src);
+	/*
+	 * The same files: a new scan's listing is saved, and the next run
+	 * needs no scan again; not with another list of files.
+	 */
+	{
+		char *locs[] = { ls_dir };
+		struct source *now;
+
+		assert_int_equal(source_worktree_scan(&now, locs, 1, 0, &err), 0);
+		assert_int_equal(graphcache_load(&loaded, cache_path(), now, "", 0), 0);
+		graph_free(loaded);
+		free(now->files[0].path);
+		now->files[0].path = dupstr("/elsewhere/a1.sql", 17);
+		graphcache_relist(cache_path(), now, later);
+		assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+		source_free(now);
+		assert_int_equal(source_worktree_scan(&now, locs, 1, 0, &err), 0);
+		graphcache_relist(cache_path(), now, later);
+		assert_int_equal(ls_load(&loaded, ls_dir, 0), 0);
+		assert_graphs_equal(g, loaded);
+		graph_free(loaded);
+		source_free(now);
+	}
+
+	/* a listed file removed */
+	src = ls_save(g, later);
+	snprintf(path, sizeof(path), "%s/m.sql", ls_dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+	ls_write("m.sql", "-- a revision\n");
+	source_free(src);
+
+	/* a folder changed too recently before the scan: files only */
+	times[0].tv_sec = 0;
+	times[0].tv_nsec = UTIME_OMIT;
+	times[1].tv_sec = (time_t)(later / 1000000000ULL) + 5;
+	times[1].tv_nsec = 0;
+	assert_int_equal(utimensat(AT_FDCWD, ls_dir, times, 0), 0);
+	src = ls_save(g, later + 4ULL * 1000000000ULL);
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
+	graph_free(loaded);
+	source_free(src);
+
+	/* a symbolic link in the folder: its target can change, not the folder */
+	snprintf(path, sizeof(path), "%s/link.txt", ls_dir);
+	assert_int_equal(symlink("/nonexistent/x.sql", path), 0);
+	src = ls_save(g, later);
+	assert_int_equal(src->dirs_complete, 0);
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
+	graph_free(loaded);
+	source_free(src);
+
+	/* no folder at all */
+	unlink(cache_path());
+	assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+
+	{
+		DIR *d = opendir(ls_dir);
+		struct dirent *de;
+
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", ls_dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+		rmdir(ls_dir);
+	}
+	graph_free(g);
+	strbuf_release(&err);
+	remove_cache();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_tree_keys),
 		cmocka_unit_test(test_damage),
+		cmocka_unit_test(test_unscanned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
