@@ -46,36 +46,6 @@ void put_strv(struct strbuf *sb, char *const *v, size_t n)
 		put_str(sb, v[i]);
 }
 
-uint64_t get_u64(struct reader *r)
-{
-	uint64_t v = 0;
-	int i;
-
-	if (r->end - r->p < 8) {
-		r->bad = 1;
-		return 0;
-	}
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)r->p[i] << (8 * i);
-	r->p += 8;
-	return v;
-}
-
-uint32_t get_u32(struct reader *r)
-{
-	uint32_t v = 0;
-	int i;
-
-	if (r->end - r->p < 4) {
-		r->bad = 1;
-		return 0;
-	}
-	for (i = 0; i < 4; i++)
-		v |= (uint32_t)r->p[i] << (8 * i);
-	r->p += 4;
-	return v;
-}
-
 char *get_str(struct reader *r)
 {
 	uint32_t n = get_u32(r);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* ------------------------------------------------------------------ */
 /* Small int-array helpers                                             */
@@ -777,6 +778,8 @@ void graph_free(struct graph *g)
 	for (i = 0; i < g->nblocks; i++)
 		free(g->blocks[i]);
 	free(g->blocks);
+	if (g->map)
+		munmap(g->map, g->maplen);
 	free(g->labelbits);
 	free(g->revs);
 	free(g->labels);

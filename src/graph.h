@@ -65,6 +65,9 @@ struct graph {
 	 */
 	void **blocks;
 	size_t nblocks;
+	/* the cache file it was loaded from, mapped; graph_free() unmaps it */
+	void *map;
+	size_t maplen;
 };
 
 /* A file handed to graph_build: the graph takes ownership of rf and path. */
