@@ -444,6 +444,20 @@ static void test_unscanned(void **state)
 	/* with a scan, the same file loads too */
 	assert_int_equal(graphcache_load(&loaded, cache_path(), src, "", 0), 0);
 	graph_free(loaded);
+	/* a damaged byte: the checksum, computed beside the reading, tells */
+	{
+		struct strbuf file = STRBUF_INIT;
+		FILE *f;
+
+		assert_int_equal(strbuf_read_file(&file, cache_path()), 0);
+		file.buf[24] ^= 1; /* the scan time: still a good key */
+		f = fopen(cache_path(), "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(file.buf, 1, file.len, f), file.len);
+		fclose(f);
+		assert_int_equal(ls_load(&loaded, ls_dir, 0), -1);
+		strbuf_release(&file);
+	}
 	source_free(src);
 
 	/* a listed file changed in place: its folder did not change */
