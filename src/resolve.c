@@ -1627,6 +1627,14 @@ struct heads_reach {
 	struct revlist snap;  /* rows as the last step left them */
 	unsigned char *in;
 	unsigned *target;  /* == tepoch: a row the walk looks for */
+	/*
+	 * Or, when the targets are the step's rows less a few (t_except)
+	 * and pos is good, no marks: pos tells a row in one lookup, where
+	 * marking every row would cost a pass over them at every merge.
+	 */
+	int t_by_pos;
+	const int *t_except;
+	size_t t_nexcept;
 	unsigned *seen;    /* == sepoch: visited by this walk */
 	unsigned tepoch, sepoch;
 	int *stack;
@@ -1778,6 +1786,11 @@ static void reach_targets(const struct graph *g, struct heads_reach *h,
 {
 	size_t i;
 
+	h->t_by_pos = rows == h->rows && !h->dups;
+	h->t_except = except;
+	h->t_nexcept = n;
+	if (h->t_by_pos)
+		return;
 	if (!++h->tepoch) {
 		memset(h->target, 0, g->nr * sizeof(unsigned));
 		h->tepoch = 1;
@@ -1786,6 +1799,20 @@ static void reach_targets(const struct graph *g, struct heads_reach *h,
 		h->target[rows->v[i]] = h->tepoch;
 	for (i = 0; i < n; i++)
 		h->target[except[i]] = 0;
+}
+
+static int reach_is_target(const struct heads_reach *h, int rev)
+{
+	size_t i;
+
+	if (!h->t_by_pos)
+		return h->target[rev] == h->tepoch;
+	if (h->pos[rev] < 0)
+		return 0;
+	for (i = 0; i < h->t_nexcept; i++)
+		if (h->t_except[i] == rev)
+			return 0;
+	return 1;
 }
 
 /* 1 if rev is a target or an ancestor (with dependencies) of one. */
@@ -1807,7 +1834,7 @@ static int reach_stands_for(const struct graph *g, struct heads_reach *h,
 		if (h->seen[v] == h->sepoch)
 			continue;
 		h->seen[v] = h->sepoch;
-		if (h->target[v] == h->tepoch)
+		if (reach_is_target(h, v))
 			return 1;
 		for (k = 0; k < r->nallnext; k++) {
 			int c = r->allnext[k];
