@@ -914,8 +914,9 @@ void graphcache_relist(const char *file, const struct source *src, uint64_t scan
 	struct strbuf old = STRBUF_INIT, sb = STRBUF_INIT;
 	struct reader r;
 	char sum[SUMLEN + 1];
-	const unsigned char *files;
+	const unsigned char *files, *listing;
 	uint64_t prog[2], old_ns;
+	size_t head;
 	uint32_t nfiles, i;
 
 	if (!file || strbuf_read_file(&old, file) || old.len < strlen(MAGIC) + SUMLEN ||
@@ -931,6 +932,7 @@ void graphcache_relist(const char *file, const struct source *src, uint64_t scan
 	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
 		goto out;
 	old_ns = get_u64(&r);
+	listing = r.p;
 	if (old_ns > scan_ns || get_listing(&r, NULL, 0, NULL))
 		goto out;
 	/* the same files, with the same keys, as this scan found */
@@ -953,8 +955,11 @@ void graphcache_relist(const char *file, const struct source *src, uint64_t scan
 	put_u64(&sb, prog[0]);
 	put_u64(&sb, prog[1]);
 	put_u64(&sb, scan_ns);
+	head = sb.len;
 	if (put_listing(&sb, src, scan_ns))
 		goto out; /* nothing better to save */
+	if (sb.len - head == (size_t)(files - listing) && !memcmp(sb.buf + head, listing, sb.len - head))
+		goto out; /* the same listing: it failed for another reason (no folder to open) */
 	strbuf_add(&sb, files, (size_t)((const unsigned char *)old.buf + old.len - SUMLEN - files));
 	binio_checksum(sum, sb.buf, sb.len);
 	strbuf_add(&sb, sum, SUMLEN);

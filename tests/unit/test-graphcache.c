@@ -499,6 +499,15 @@ static void test_unscanned(void **state)
 		assert_int_equal(ls_load(&loaded, ls_dir, 0), 0);
 		assert_graphs_equal(g, loaded);
 		graph_free(loaded);
+		/* the same listing again: the file is not written again */
+		{
+			struct stat before, after;
+
+			assert_int_equal(stat(cache_path(), &before), 0);
+			graphcache_relist(cache_path(), now, later + 1);
+			assert_int_equal(stat(cache_path(), &after), 0);
+			assert_int_equal(before.st_ino, after.st_ino);
+		}
 		source_free(now);
 	}
 
