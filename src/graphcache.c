@@ -680,6 +680,55 @@ static int finish_check(struct check_job *j)
 }
 
 /*
+ * The reader over a cache file's bytes, past its magic and the program's
+ * key, and the time of the scan that wrote it; the checksum too, unless
+ * the caller checks it itself (check_sum 0). -1 when any is wrong.
+ */
+static int open_bytes(struct reader *r, const char *buf, size_t len, int check_sum,
+		      uint64_t *scan_ns)
+{
+	char sum[SUMLEN + 1];
+	uint64_t prog[2];
+
+	if (len < strlen(MAGIC) + SUMLEN || memcmp(buf, MAGIC, strlen(MAGIC)))
+		return -1;
+	if (check_sum) {
+		binio_checksum(sum, buf, len - SUMLEN);
+		if (memcmp(sum, buf + len - SUMLEN, SUMLEN))
+			return -1;
+	}
+	r->p = (const unsigned char *)buf + strlen(MAGIC);
+	r->end = (const unsigned char *)buf + len - SUMLEN;
+	r->bad = 0;
+	cache_program_key(prog);
+	if (get_u64(r) != prog[0] || get_u64(r) != prog[1])
+		return -1;
+	*scan_ns = get_u64(r);
+	return r->bad ? -1 : 0;
+}
+
+/* A file of the key: its path (pointing into the bytes) and its five u64. */
+static int get_file(struct reader *r, const char **path, uint64_t key[5])
+{
+	int k;
+
+	*path = get_cstr(r);
+	for (k = 0; k < 5; k++)
+		key[k] = get_u64(r);
+	return r->bad || !*path ? -1 : 0;
+}
+
+/* Whether a saved file is src's file i, with the same key. */
+static int same_file(const struct source *src, size_t i, const char *path,
+		     const uint64_t key[5])
+{
+	uint64_t now[5];
+
+	return !strcmp(path, src->files[i].path) && !file_key(now, src, &src->files[i]) &&
+	       !memcmp(key, now, sizeof(now));
+}
+
+/*
  * The graph in buf, keyed either by src (the files a scan found) or,
  * with src NULL, by want (the files the saved listing names, each
  * stat'ed now).
@@ -695,8 +744,7 @@ static int load(struct graph **out, char *buf, size_t len, int mapped,
 	struct graph *g = xcalloc(1, sizeof(*g));
 	const char **paths = NULL;
 	uint64_t (*keys)[5] = NULL;
-	char sum[SUMLEN + 1];
-	uint64_t scan_ns, prog[2];
+	uint64_t scan_ns;
 	uint32_t nfiles, nr, nlabels, words, nrows;
 	unsigned char *seen = NULL;
 	size_t *rowbits = NULL;
@@ -709,22 +757,10 @@ static int load(struct graph **out, char *buf, size_t len, int mapped,
 		g->map = buf;
 		g->maplen = len;
 	}
-	if (len < strlen(MAGIC) + SUMLEN || memcmp(buf, MAGIC, strlen(MAGIC)))
+	/* without a scan, the checksum is the thread's (check_files()) */
+	if (open_bytes(&r, buf, len, !want, &scan_ns))
 		goto fail;
-	if (!want) {
-		binio_checksum(sum, buf, len - SUMLEN);
-		if (memcmp(sum, buf + len - SUMLEN, SUMLEN))
-			goto fail;
-	}
-	r.p = (const unsigned char *)buf + strlen(MAGIC);
-	r.end = (const unsigned char *)buf + len - SUMLEN;
-	r.bad = 0;
-
 	/* the key: exactly the files the scan found, unchanged and not racy */
-	cache_program_key(prog);
-	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
-		goto fail;
-	scan_ns = get_u64(&r);
 	if (get_listing(&r, want, scan_ns, &dirs))
 		goto fail;
 	nfiles = get_u32(&r);
@@ -735,20 +771,15 @@ static int load(struct graph **out, char *buf, size_t len, int mapped,
 	if (want)
 		keys = xcalloc(nfiles + 1, sizeof(*keys));
 	for (i = 0; i < nfiles; i++) {
-		uint64_t key[5], now[5];
-		int k;
+		uint64_t key[5];
 
-		paths[i] = get_cstr(&r);
-		for (k = 0; k < 5; k++)
-			key[k] = get_u64(&r);
-		if (r.bad || !paths[i])
+		if (get_file(&r, &paths[i], key))
 			goto fail;
 		if (want) {
 			memcpy(keys[i], key, sizeof(key));
 			continue;
 		}
-		if (strcmp(paths[i], src->files[i].path) || file_key(now, src, &src->files[i]) ||
-		    memcmp(key, now, sizeof(key)) || (!src->root && cache_key_racy(key, scan_ns)))
+		if (!same_file(src, i, paths[i], key) || (!src->root && cache_key_racy(key, scan_ns)))
 			goto fail;
 	}
 	if (want) {
@@ -919,19 +950,9 @@ void graphcache_relist(const char *file, const struct source *src, uint64_t scan
 	size_t head;
 	uint32_t nfiles, i;
 
-	if (!file || strbuf_read_file(&old, file) || old.len < strlen(MAGIC) + SUMLEN ||
-	    memcmp(old.buf, MAGIC, strlen(MAGIC)))
+	if (!file || strbuf_read_file(&old, file) ||
+	    open_bytes(&r, old.buf, old.len, 1, &old_ns))
 		goto out;
-	binio_checksum(sum, old.buf, old.len - SUMLEN);
-	if (memcmp(sum, old.buf + old.len - SUMLEN, SUMLEN))
-		goto out;
-	r.p = (const unsigned char *)old.buf + strlen(MAGIC);
-	r.end = (const unsigned char *)old.buf + old.len - SUMLEN;
-	r.bad = 0;
-	cache_program_key(prog);
-	if (get_u64(&r) != prog[0] || get_u64(&r) != prog[1])
-		goto out;
-	old_ns = get_u64(&r);
 	listing = r.p;
 	if (old_ns > scan_ns || get_listing(&r, NULL, 0, NULL))
 		goto out;
@@ -941,16 +962,13 @@ void graphcache_relist(const char *file, const struct source *src, uint64_t scan
 	if (r.bad || nfiles != src->nfiles)
 		goto out;
 	for (i = 0; i < nfiles; i++) {
-		const char *path = get_cstr(&r);
-		uint64_t key[5], now[5];
-		int k;
+		const char *path;
+		uint64_t key[5];
 
-		for (k = 0; k < 5; k++)
-			key[k] = get_u64(&r);
-		if (r.bad || !path || strcmp(path, src->files[i].path) ||
-		    file_key(now, src, &src->files[i]) || memcmp(key, now, sizeof(key)))
+		if (get_file(&r, &path, key) || !same_file(src, i, path, key))
 			goto out;
 	}
+	cache_program_key(prog);
 	strbuf_addstr(&sb, MAGIC);
 	put_u64(&sb, prog[0]);
 	put_u64(&sb, prog[1]);
