@@ -137,4 +137,43 @@ test_expect_success '--one-transaction applies the whole run at once' '
 	test "$(rows test.db)" = "a3 b2 c1 e1"
 '
 
+# The version-row and dbmig_log statements are prepared once a run and
+# kept (src/db/sqlite.c): a body that changes those tables under them must
+# still get its row, and one that drops dbmig_log a clean FAILED.
+test_expect_success 'bodies that change alembic_version and dbmig_log under kept statements' '
+	mkdir kept && (
+		cd kept && make_project &&
+		write_rev $V k1 "" "" "" "CREATE TABLE t_k1 (x INTEGER);" "DROP TABLE t_k1;" &&
+		write_rev $V k2 k1 "" "" "ALTER TABLE dbmig_log ADD COLUMN note TEXT;" "SELECT 1;" &&
+		write_rev $V k3 k2 "" "" "ALTER TABLE alembic_version RENAME TO av_old;
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+INSERT INTO alembic_version SELECT version_num FROM av_old;
+DROP TABLE av_old;" "SELECT 1;" &&
+		write_rev $V k4 k3 "" "" "CREATE TABLE t_k4 (x INTEGER);" "DROP TABLE t_k4;" &&
+		for how in "" "--one-transaction"; do
+			rm -f test.db &&
+			git dbmig upgrade $how heads 2>err &&
+			test "$(rows test.db)" = k4 &&
+			test "$(sqlite3 test.db "SELECT group_concat(revision, \" \") FROM (SELECT revision FROM dbmig_log ORDER BY id)")" = "k1 k2 k3 k4" &&
+			git dbmig downgrade $how base 2>err &&
+			test "$(rows test.db)" = "" &&
+			test "$(sqlite3 test.db "SELECT count(*) FROM dbmig_log")" = 8 || exit 1
+		done
+	)
+'
+
+test_expect_success 'a body that drops dbmig_log: one FAILED line, the rows at the revision before' '
+	mkdir dropped && (
+		cd dropped && make_project &&
+		write_rev $V d1 "" "" "" "CREATE TABLE t_d1 (x INTEGER);" "DROP TABLE t_d1;" &&
+		write_rev $V d2 d1 "" "" "DROP TABLE dbmig_log;" "SELECT 1;" &&
+		write_rev $V d3 d2 "" "" "CREATE TABLE t_d3 (x INTEGER);" "DROP TABLE t_d3;" &&
+		! git dbmig upgrade heads 2>err &&
+		test "$(grep -c "^FAILED: " err)" = 1 &&
+		grep -q "^FAILED: cannot write dbmig_log after .*d2.*no such table: dbmig_log" err &&
+		test "$(rows test.db)" = d1 &&
+		test "$(sqlite3 test.db "SELECT count(*) FROM dbmig_log")" = 1
+	)
+'
+
 test_done
