@@ -154,7 +154,7 @@ DROP TABLE av_old;" "SELECT 1;" &&
 			rm -f test.db &&
 			git dbmig upgrade $how heads 2>err &&
 			test "$(rows test.db)" = k4 &&
-			test "$(sqlite3 test.db "SELECT group_concat(revision, \" \") FROM (SELECT revision FROM dbmig_log ORDER BY id)")" = "k1 k2 k3 k4" &&
+			test "$(sqlite3 test.db "SELECT revision FROM dbmig_log ORDER BY id" | tr "\n" " ")" = "k1 k2 k3 k4 " &&
 			git dbmig downgrade $how base 2>err &&
 			test "$(rows test.db)" = "" &&
 			test "$(sqlite3 test.db "SELECT count(*) FROM dbmig_log")" = 8 || exit 1
