@@ -236,6 +236,7 @@ static void spread_labels(struct graph *g)
 {
 	size_t words = g->label_words, i, k;
 	uint64_t *bits = g->labelbits;
+	unsigned char *push, *walkdown;
 	int *order, *last;
 	size_t norder;
 	int changed = 1;
@@ -271,28 +272,52 @@ static void spread_labels(struct graph *g)
 		if (straight && g->revs[i].ndown)
 			last[i] = g->revs[i].down[0];
 	}
+	/*
+	 * A row that has not grown since it was last carried on has nothing
+	 * new to give: "push" marks rows still to carry to their children,
+	 * "walkdown" rows still to carry down their straight line.
+	 */
+	push = xmalloc(g->nr);
+	walkdown = xmalloc(g->nr);
+	memset(push, 1, g->nr);
+	memset(walkdown, 1, g->nr);
 	while (changed) {
 		changed = 0;
 		for (i = 0; i < norder; i++) {
-			const struct rev *r = &g->revs[order[i]];
+			size_t v = (size_t)order[i];
+			const struct rev *r = &g->revs[v];
 
-			for (k = 0; k < r->nnext; k++)
-				changed |= or_bits(bits + (size_t)r->next[k] * words,
-						   bits + (size_t)order[i] * words, words);
+			if (!push[v])
+				continue;
+			push[v] = 0;
+			for (k = 0; k < r->nnext; k++) {
+				size_t c = (size_t)r->next[k];
+
+				if (or_bits(bits + c * words, bits + v * words, words))
+					push[c] = walkdown[c] = 1;
+			}
 		}
 		for (i = 0; i < g->nr; i++) {
 			int parent = last[i];
 
+			if (!walkdown[i])
+				continue;
+			walkdown[i] = 0;
 			while (parent >= 0) {
 				struct rev *p = &g->revs[parent];
 
 				if (rev_is_real_branch_point(p) || rev_is_merge_point(p))
 					break;
-				changed |= or_bits(bits + (size_t)parent * words, bits + i * words, words);
+				if (or_bits(bits + (size_t)parent * words, bits + i * words, words)) {
+					push[parent] = walkdown[parent] = 1;
+					changed = 1;
+				}
 				parent = p->ndown ? p->down[0] : -1;
 			}
 		}
 	}
+	free(walkdown);
+	free(push);
 	free(last);
 	free(order);
 }

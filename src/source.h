@@ -60,6 +60,14 @@ void source_blob_id(char out[41], const char *buf, size_t len);
 int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
 		    int recursive, struct strbuf *err);
 /*
+ * source_worktree() without the blob ids, for a caller that may not
+ * need them; source_hash_blobs() computes them later, for every file
+ * whose bytes were read and that has none yet.
+ */
+int source_worktree_unhashed(struct source **out, char *const *dirs, size_t ndirs,
+			     int recursive, struct strbuf *err);
+void source_hash_blobs(struct source *s);
+/*
  * The same, taking a file's parsed header from the cache instead of its
  * bytes when the cache still holds it (see cache.h). Such files have
  * data == NULL and rf set.

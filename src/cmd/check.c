@@ -376,8 +376,8 @@ static int load(struct checked *c, struct cmd_ctx *ctx, struct strbuf *err)
 		if (source_git(&c->src, ctx->opts->at, c->p->locations, c->p->nlocations,
 			       c->p->recursive, err))
 			return -1;
-	} else if (source_worktree(&c->src, c->p->locations, c->p->nlocations,
-				   c->p->recursive, err)) {
+	} else if (source_worktree_unhashed(&c->src, c->p->locations, c->p->nlocations,
+					    c->p->recursive, err)) {
 		return -1;
 	}
 	if (getcwd(cwd, sizeof(cwd)))
@@ -506,6 +506,7 @@ static int check_protected(struct checked *c, struct strbuf *err)
 
 	if (!ref)
 		return 0;
+	source_hash_blobs(c->src);
 	set.blobs = xcalloc(c->src->nfiles + 1, sizeof(*set.blobs));
 	for (i = 0; i < c->src->nfiles; i++)
 		set.blobs[set.n++] = c->src->files[i].blob;

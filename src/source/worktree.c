@@ -350,3 +350,34 @@ int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
 {
 	return source_worktree_cached(out, dirs, ndirs, recursive, NULL, err);
 }
+
+int source_worktree_unhashed(struct source **out, char *const *dirs, size_t ndirs,
+			     int recursive, struct strbuf *err)
+{
+	struct source *s = xcalloc(1, sizeof(*s));
+	size_t i;
+
+	*out = NULL;
+	s->no_blobs = 1;
+	for (i = 0; i < ndirs; i++) {
+		if (read_dir(s, dirs[i], recursive, 0, NULL, 0, err)) {
+			source_free(s);
+			return -1;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+void source_hash_blobs(struct source *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfiles; i++) {
+		struct source_file *f = &s->files[i];
+
+		if (!f->blob[0] && f->data)
+			source_blob_id(f->blob, f->data, f->len);
+	}
+	s->no_blobs = 0;
+}
