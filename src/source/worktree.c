@@ -283,16 +283,15 @@ cleanup:
 	return ret;
 }
 
-int source_worktree_cached(struct source **out, char *const *dirs,
-			   size_t ndirs, int recursive, struct cache *cache,
-			   struct strbuf *err)
+static int read_dirs(struct source **out, char *const *dirs, size_t ndirs,
+		     int recursive, struct cache *cache, int no_blobs,
+		     struct strbuf *err)
 {
 	struct source *s = xcalloc(1, sizeof(*s));
 	size_t i;
 
 	*out = NULL;
-	/* a cached read is a read-only command: no log rows, no blob ids */
-	s->no_blobs = cache != NULL;
+	s->no_blobs = no_blobs;
 	for (i = 0; i < ndirs; i++) {
 		if (read_dir(s, dirs[i], recursive, 0, cache, 0, err)) {
 			source_free(s);
@@ -301,6 +300,14 @@ int source_worktree_cached(struct source **out, char *const *dirs,
 	}
 	*out = s;
 	return 0;
+}
+
+int source_worktree_cached(struct source **out, char *const *dirs,
+			   size_t ndirs, int recursive, struct cache *cache,
+			   struct strbuf *err)
+{
+	/* a cached read is a read-only command: no log rows, no blob ids */
+	return read_dirs(out, dirs, ndirs, recursive, cache, cache != NULL, err);
 }
 
 int source_worktree_scan(struct source **out, char *const *dirs, size_t ndirs,
@@ -354,19 +361,7 @@ int source_worktree(struct source **out, char *const *dirs, size_t ndirs,
 int source_worktree_unhashed(struct source **out, char *const *dirs, size_t ndirs,
 			     int recursive, struct strbuf *err)
 {
-	struct source *s = xcalloc(1, sizeof(*s));
-	size_t i;
-
-	*out = NULL;
-	s->no_blobs = 1;
-	for (i = 0; i < ndirs; i++) {
-		if (read_dir(s, dirs[i], recursive, 0, NULL, 0, err)) {
-			source_free(s);
-			return -1;
-		}
-	}
-	*out = s;
-	return 0;
+	return read_dirs(out, dirs, ndirs, recursive, NULL, 1, err);
 }
 
 void source_hash_blobs(struct source *s)

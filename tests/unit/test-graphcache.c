@@ -409,6 +409,34 @@ static int ls_load(struct graph **out, const char *loc, int recursive)
 	return graphcache_load_unscanned(out, cache_path(), locs, 1, recursive, "", 0);
 }
 
+/* Blob ids left out when read, and computed on demand, are git's. */
+static void test_unhashed(void **state)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct source *src, *hashed;
+	char *loc[1], path[128];
+
+	(void)state;
+	snprintf(ls_dir, sizeof(ls_dir), "/tmp/test-graphcache-uh.%d", (int)getpid());
+	assert_int_equal(mkdir(ls_dir, 0755), 0);
+	ls_write("a.sql", "-- a revision\n");
+	loc[0] = ls_dir;
+	assert_int_equal(source_worktree_unhashed(&src, loc, 1, 0, &err), 0);
+	assert_int_equal(src->nfiles, 1);
+	assert_string_equal(src->files[0].blob, "");
+	source_hash_blobs(src);
+	/* printf -- '-- a revision\n' | git hash-object --stdin */
+	assert_string_equal(src->files[0].blob, "78c70b617e8096e5c10c0fe3ed18b049ea64e7ef");
+	assert_int_equal(source_worktree(&hashed, loc, 1, 0, &err), 0);
+	assert_string_equal(hashed->files[0].blob, src->files[0].blob);
+	source_free(hashed);
+	source_free(src);
+	snprintf(path, sizeof(path), "%s/a.sql", ls_dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(ls_dir), 0);
+	strbuf_release(&err);
+}
+
 static void test_unscanned(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -571,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_tree_keys),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_unscanned),
+		cmocka_unit_test(test_unhashed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
