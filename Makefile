@@ -21,7 +21,7 @@ bashcompdir ?= $(or $(shell $(PKG_CONFIG) --define-variable=prefix=$(PREFIX) \
 zshcompdir ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
-PKGS = libgit2 sqlite3 libpq libcurl jansson libgvc libcgraph
+PKGS = libgit2 sqlite3 libmd libpq libcurl jansson libgvc libcgraph
 define pc_flags
 $(shell $(PKG_CONFIG) --$(1) $(2) 2>/dev/null)
 endef
@@ -30,6 +30,8 @@ LIBGIT2_CFLAGS ?= $(call pc_flags,cflags,libgit2)
 LIBGIT2_LIBS ?= $(call pc_flags,libs,libgit2)
 SQLITE_CFLAGS ?= $(call pc_flags,cflags,sqlite3)
 SQLITE_LIBS ?= $(call pc_flags,libs,sqlite3)
+LIBMD_CFLAGS ?= $(call pc_flags,cflags,libmd)
+LIBMD_LIBS ?= $(call pc_flags,libs,libmd)
 LIBPQ_CFLAGS ?= $(call pc_flags,cflags,libpq)
 LIBPQ_LIBS ?= $(call pc_flags,libs,libpq)
 CURL_CFLAGS ?= $(call pc_flags,cflags,libcurl)
@@ -69,19 +71,20 @@ ifdef DEVELOPER
 WARN += -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 endif
 DEPS_CFLAGS = -MMD -MP
-# libpq, libcurl and Graphviz are opened by the first command that needs
-# them (src/dynlib.h), by the SONAME the linker would have recorded:
-# build/dynlib-sonames.h. NO_DLOPEN=1 links them as usual.
+# libgit2, libpq, libcurl and Graphviz are opened by the first command
+# that needs them (src/gitlib.h, src/dynlib.h), by the SONAME the linker
+# would have recorded: build/dynlib-sonames.h. NO_DLOPEN=1 links them as
+# usual.
 ifdef NO_DLOPEN
 DL_CFLAGS =
-DL_LIBS = $(LIBPQ_LIBS) $(CURL_LIBS) $(GRAPHVIZ_LIBS)
+DL_LIBS = $(LIBGIT2_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(GRAPHVIZ_LIBS)
 else
 DL_CFLAGS = -DDBMIG_DLOPEN -Ibuild
 DL_LIBS =
 endif
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(DEPS_CFLAGS) -Isrc $(DL_CFLAGS) -DDBMIG_LIBEXECDIR='"$(helperdir)"' \
-	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(GRAPHVIZ_CFLAGS) $(CFLAGS)
-ALL_LIBS = $(LIBGIT2_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(DL_LIBS) -pthread $(LDSAN) $(LDFLAGS)
+	$(LIBGIT2_CFLAGS) $(SQLITE_CFLAGS) $(LIBMD_CFLAGS) $(LIBPQ_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(GRAPHVIZ_CFLAGS) $(CFLAGS)
+ALL_LIBS = $(SQLITE_LIBS) $(LIBMD_LIBS) $(JANSSON_LIBS) $(DL_LIBS) -pthread $(LDSAN) $(LDFLAGS)
 
 ifneq ($(V),1)
 Q_CC = @echo "   CC      $@";
@@ -114,17 +117,17 @@ git-dbmig: $(OBJS) build/FLAGS
 
 # The file each library's -l names (libpq.so, a link to libpq.so.5.15),
 # and the SONAME inside it, which is what dlopen() must ask for.
-DL_SONAMES = PQ:pq CURL:curl GVC:gvc
+DL_SONAMES = GIT2:git2 PQ:pq CURL:curl GVC:gvc
 build/dynlib-sonames.h: build/FLAGS
 	@set -e; tmp=$@.tmp; : >$$tmp; for d in $(DL_SONAMES); do \
-		f=$$($(CC) $(ALL_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(GRAPHVIZ_LIBS) -print-file-name=lib$${d#*:}.so); \
+		f=$$($(CC) $(ALL_LIBS) $(LIBGIT2_LIBS) $(LIBPQ_LIBS) $(CURL_LIBS) $(GRAPHVIZ_LIBS) -print-file-name=lib$${d#*:}.so); \
 		s=$$(objdump -p "$$f" 2>/dev/null | sed -n 's/^ *SONAME *//p'); \
 		if [ -z "$$s" ]; then echo "cannot read the SONAME of lib$${d#*:}.so ($$f); run 'make deps' or build with NO_DLOPEN=1" >&2; rm -f $$tmp; exit 1; fi; \
 		echo "#define DYNLIB_SONAME_$${d%%:*} \"$$s\"" >>$$tmp; done; mv $$tmp $@
 
 ifndef NO_DLOPEN
-build/src/db/postgres.o build/src/db/http.o build/src/render_gv.o: build/dynlib-sonames.h
-build/ut/src/db/postgres.o build/ut/src/db/http.o build/ut/src/render_gv.o: build/dynlib-sonames.h
+build/src/gitlib.o build/src/db/postgres.o build/src/db/http.o build/src/render_gv.o: build/dynlib-sonames.h
+build/ut/src/gitlib.o build/ut/src/db/postgres.o build/ut/src/db/http.o build/ut/src/render_gv.o: build/dynlib-sonames.h
 endif
 
 build/%.o: %.c build/FLAGS

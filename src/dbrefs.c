@@ -14,8 +14,7 @@
 #include "source.h"
 #include "usage.h"
 
-#include <git2.h>
-#include <git2/sys/commit.h>
+#include "gitlib.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,6 @@
 #include "url.h"
 #include "version.h"
 
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

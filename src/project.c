@@ -21,7 +21,7 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <git2.h>
+#include "gitlib.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

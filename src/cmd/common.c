@@ -9,7 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
+#include "gitlib.h"
 #include <limits.h>
 #include <sys/stat.h>
 #include <stdio.h>

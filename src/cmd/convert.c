@@ -20,7 +20,7 @@
 #include "usage.h"
 
 #include <errno.h>
-#include <git2.h>
+#include "gitlib.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -17,7 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
+#include "gitlib.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

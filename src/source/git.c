@@ -12,13 +12,7 @@
 #include "source.h"
 #include "usage.h"
 
-#include <git2.h>
-/* libgit2 1.8 moved git_error_clear() here; 1.5 has no such header */
-#if defined(__has_include)
-#if __has_include(<git2/sys/errors.h>)
-#include <git2/sys/errors.h>
-#endif
-#endif
+#include "gitlib.h"
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

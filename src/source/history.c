@@ -8,7 +8,7 @@
 #include "source.h"
 #include "usage.h"
 
-#include <git2.h>
+#include "gitlib.h"
 #include <string.h>
 
 struct find {

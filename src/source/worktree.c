@@ -11,11 +11,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
-#include <git2.h>
+#include <sha1.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int source_is_revision_name(const char *name)
 {
@@ -30,12 +32,29 @@ int source_is_revision_name(const char *name)
 	return 0;
 }
 
+/*
+ * git's own formula: SHA-1 of "blob <size>" and a NUL, then the bytes.
+ * libmd does the hashing (dpkg needs it, so every Debian has it); libgit2
+ * is not loaded for it.
+ */
 void source_blob_id(char out[41], const char *buf, size_t len)
 {
-	git_oid oid;
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[SHA1_DIGEST_LENGTH];
+	char head[32];
+	SHA1_CTX ctx;
+	int n = snprintf(head, sizeof(head), "blob %zu", len);
+	size_t i;
 
-	git_odb_hash(&oid, buf, len, GIT_OBJECT_BLOB);
-	git_oid_tostr(out, 41, &oid);
+	SHA1Init(&ctx);
+	SHA1Update(&ctx, (const uint8_t *)head, (size_t)n + 1);
+	SHA1Update(&ctx, (const uint8_t *)buf, len);
+	SHA1Final(digest, &ctx);
+	for (i = 0; i < SHA1_DIGEST_LENGTH; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[40] = '\0';
 }
 
 void source_add(struct source *s, const char *path, char *data, size_t len)

@@ -21,7 +21,7 @@ build() {
 	name=$1
 	shift
 	$CC $flags -o "$out/fuzz-$name" "tests/fuzz/fuzz-$name.c" $common "$@" \
-		$(pkg-config --cflags --libs libgit2)
+		$(pkg-config --cflags --libs libgit2 libmd)
 }
 # the HTTP backends with a fake transport (tests/fuzz/fake-http.c)
 $CC $flags -Dhttp_post=http_post_real $(pkg-config --cflags libcurl jansson) \
