@@ -13,8 +13,8 @@
 #include "dbrefs.h"
 #include "source.h"
 #include "usage.h"
-
 #include "gitlib.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -785,8 +785,14 @@ void graph_free(struct graph *g)
 
 	if (!g)
 		return;
-	for (i = 0; i < g->nr && g->blocks; i++)
+	for (i = 0; i < g->nr && g->blocks; i++) {
+		/* bodies read later (project_load_body()) are the rev's own */
+		if (g->revs[i].rf) {
+			free(g->revs[i].rf->upgrade);
+			free(g->revs[i].rf->downgrade);
+		}
 		free(g->revs[i].abspath);
+	}
 	for (i = 0; i < g->nr && !g->blocks; i++) {
 		struct rev *r = &g->revs[i];
 

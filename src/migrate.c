@@ -655,6 +655,10 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 	if (plan_for(p, &local, &rows, &plan, err))
 		goto cleanup;
 	if (plan_needs_python(g, &plan, o, err)) {
+		for (i = 0; i < plan.n; i++)
+			if (plan.steps[i].kind != STEP_STAMP &&
+			    project_load_body(p, (size_t)plan.steps[i].rev, err))
+				goto cleanup;
 		ret = offline_python(p, o, &plan, &rows, err);
 		goto cleanup;
 	}
@@ -662,6 +666,9 @@ static int run_offline(struct project *p, const struct migrate_opts *o,
 	for (i = 0; i < plan.n; i++) {
 		const struct step *s = &plan.steps[i];
 		size_t first = ops.n, k;
+
+		if (s->kind != STEP_STAMP && project_load_body(p, (size_t)s->rev, err))
+			goto cleanup;
 
 		if (d->sql_flags & DB_SQL_BEGIN_FIRST)
 			strbuf_addstr(&out, "BEGIN;\n\n");
@@ -878,9 +885,17 @@ static int check_plan(struct project *p, const struct migrate_opts *o,
 
 		if (s->kind != STEP_STAMP) {
 			const struct rev *r = &g->revs[s->rev];
-			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
+			const char *text;
 			struct strbuf body = STRBUF_INIT, e = STRBUF_INIT;
 			int bad = 0;
+
+			/* every body the plan runs, read before anything is written */
+			if (project_load_body(p, (size_t)s->rev, &e)) {
+				strbuf_addf(err, "%s (nothing was changed)", e.buf);
+				strbuf_release(&e);
+				goto cleanup;
+			}
+			text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
 
 			/* a .py body is Python, run by Alembic: no ${x.KEY} in it */
 			if (r->rf->kind != REVFILE_PY && text && migrate_expand_body(&body, p, text, &e)) {
@@ -1012,6 +1027,12 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		goto cleanup;
 	/* rows naming an id that squash folded away split the squashed revision */
 	if (!o->purge) {
+		for (i = 0; i < nrows; i++) {
+			int owner = graph_find(g, rowtext[i]) < 0 ? squash_owner(g, rowtext[i]) : -1;
+
+			if (owner >= 0 && project_load_body(p, (size_t)owner, err))
+				goto cleanup;
+		}
 		if (squash_split_rows(&p->graph, (const char *const *)rowtext, nrows, err))
 			goto cleanup;
 		g = p->graph;
@@ -1113,6 +1134,9 @@ static int run_online(struct project *p, const struct migrate_opts *o,
 		now_iso(started, sizeof(started), &t0);
 		if (r) {
 			const char *text = s->kind == STEP_UPGRADE ? r->rf->upgrade : r->rf->downgrade;
+
+			if (!r->rf->bodies)
+				BUG("%s runs without its bodies read", r->id);
 
 			if (text && migrate_expand_body(&body, p, text, &e)) {
 				strbuf_addf(err, "%s %s (%s): %s", s->kind == STEP_UPGRADE ? "upgrade" : "downgrade",

@@ -18,11 +18,12 @@
 #include "revfile.h"
 #include "source.h"
 #include "usage.h"
+#include "gitlib.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include "gitlib.h"
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -890,6 +891,81 @@ cleanup:
 	free(graph_file);
 	source_free(src);
 	return ret;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static int same_strv(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return 0;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]))
+			return 0;
+	return 1;
+}
+
+/* What the graph and the plan took from the header. */
+static int same_header(const struct revfile *a, const struct revfile *b)
+{
+	return a->kind == b->kind && a->transactional == b->transactional &&
+	       same_str(a->revision, b->revision) &&
+	       same_strv(a->down_revision, a->ndown, b->down_revision, b->ndown) &&
+	       same_strv(a->branch_labels, a->nlabels, b->branch_labels, b->nlabels) &&
+	       same_strv(a->depends_on, a->ndeps, b->depends_on, b->ndeps) &&
+	       same_strv(a->squashes, a->nsquashes, b->squashes, b->nsquashes) &&
+	       same_str(a->message, b->message) && same_str(a->doc, b->doc);
+}
+
+int project_load_body(struct project *p, size_t rev, struct strbuf *err)
+{
+	struct rev *r = &p->graph->revs[rev];
+	struct revfile *rf = r->rf, *now = NULL;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (rf->bodies && r->blob[0])
+		return 0;
+	if (p->opts->at || p->opts->staged)
+		BUG("a graph read from git without the bodies of %s", r->id);
+	if (rf->part_of) {
+		/* a half of a split squash: made with its bodies, from a whole file */
+		strbuf_addf(err, "the bodies of %s (%s) were not read", r->id, r->path);
+		return -1;
+	}
+	if (getenv("DBMIG_TRACE"))
+		fprintf(stderr, "trace: body of %s read from %s\n", r->id, r->path);
+	if (source_read_file(r->path, &data, &len)) {
+		strbuf_addf(err, "cannot read '%s': %s", r->path, strerror(errno));
+		return -1;
+	}
+	if (revfile_parse(&now, r->path, data, len, err)) {
+		free(data);
+		return -1;
+	}
+	if (!same_header(rf, now)) {
+		strbuf_addf(err, "'%s' changed while this run was reading the revisions; run it again", r->path);
+		revfile_free(now);
+		free(data);
+		return -1;
+	}
+	free(rf->upgrade);
+	free(rf->downgrade);
+	rf->upgrade = now->upgrade;
+	rf->downgrade = now->downgrade;
+	rf->upgrade_line = now->upgrade_line;
+	rf->downgrade_line = now->downgrade_line;
+	now->upgrade = now->downgrade = NULL;
+	rf->bodies = 1;
+	source_blob_id(r->blob, data, len);
+	revfile_free(now);
+	free(data);
+	return 0;
 }
 
 /* path with "." and ".." folded and "//" squeezed, without touching the disk */

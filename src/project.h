@@ -110,8 +110,19 @@ int project_open(struct project **out, const struct options *opts,
 
 /* The config file that messages name: the ini, else pyproject.toml. */
 const char *project_config_name(const struct project *p);
-/* Read and parse every revision file, and build the graph. */
+/*
+ * Read and parse every revision file, and build the graph. Without
+ * opts->need_bodies the graph may come from the caches, with headers
+ * only (rf->bodies 0) and no blob ids.
+ */
 int project_load_graph(struct project *p, struct strbuf *err);
+/*
+ * Give revision rev its bodies and blob id when the graph came without
+ * them: read its file again, whose header must still be the one the
+ * graph was built from. A command that runs bodies loads the graph as a
+ * read-only command does and reads only the files it will run.
+ */
+int project_load_body(struct project *p, size_t rev, struct strbuf *err);
 void project_free(struct project *p);
 /*
  * For a command that ends the process next: p is kept reachable (so that

@@ -1571,6 +1571,7 @@ int revfile_parse(struct revfile **out, const char *name, const char *buf,
 			    name);
 		goto cleanup;
 	}
+	rf->bodies = 1;
 	*out = rf;
 	rf = NULL;
 	ret = 0;

@@ -37,6 +37,12 @@ struct revfile {
 	int transactional;      /* 1 unless "transactional: false" */
 	char *upgrade;          /* body text, NULL when the section is absent */
 	char *downgrade;
+	/*
+	 * 1 when upgrade and downgrade are the file's: set by
+	 * revfile_parse(); a header from a cache has none (0), and
+	 * project_load_body() reads them from the file.
+	 */
+	int bodies;
 	unsigned upgrade_line;  /* 1-based line of the first body line */
 	unsigned downgrade_line;
 	unsigned revision_line; /* line of the revision key (for messages) */

@@ -50,6 +50,12 @@ struct source {
 /* A revision file name: "*.sql", or "*.py" except __init__.py and ".#*". */
 int source_is_revision_name(const char *name);
 
+/*
+ * A work-tree file's bytes in one allocation of its size plus a NUL
+ * (*out, *len); -1 with errno set when it cannot be read.
+ */
+int source_read_file(const char *path, char **out, size_t *len);
+
 /* git's blob id for buf, as 40 hex digits. */
 void source_blob_id(char out[41], const char *buf, size_t len);
 

@@ -660,6 +660,8 @@ static struct revfile *py_half(const struct revfile *rf, const char *id,
 	h->revision_line = rf->revision_line;
 	h->down_line = rf->down_line;
 	h->part_of = xstrdup(rf->revision);
+	/* its body is the helper's slice of the file, read with the whole */
+	h->bodies = 1;
 	return h;
 }
 
@@ -780,6 +782,12 @@ int squash_split_rows(struct graph **gp, const char *const *rows, size_t n,
 	for (i = 0; i < g->nr; i++) {
 		/* a graph from the graph cache keeps them in its blocks */
 		in[nin].rf = g->blocks ? revfile_dup(g->revs[i].rf) : g->revs[i].rf;
+		if (g->blocks) {
+			/* bodies read later are the rev's own; the copy has them now */
+			free(g->revs[i].rf->upgrade);
+			free(g->revs[i].rf->downgrade);
+			g->revs[i].rf->upgrade = g->revs[i].rf->downgrade = NULL;
+		}
 		in[nin].path = g->blocks ? xstrdup(g->revs[i].path) : g->revs[i].path;
 		memcpy(in[nin].blob, g->revs[i].blob, sizeof(in[nin].blob));
 		g->revs[i].rf = NULL;

@@ -2,7 +2,9 @@
 # t1110: the graph cache is never wrong. Read-only commands print the
 # same bytes with it, without it and after any change to the files:
 # edits keeping size and mtime, new, removed and renamed files, files
-# changed just now, and corrupt, truncated or foreign cache files.
+# changed just now, and corrupt, truncated or foreign cache files. An
+# upgrade plans from the caches too and reads the files it runs only,
+# with what they hold when it runs.
 . "$(dirname "$0")/lib.sh"
 unset XDG_CACHE_HOME
 
@@ -238,6 +240,39 @@ test_expect_success 'a corrupt, truncated or work-tree graph cache in its place 
 	age && git dbmig heads >/dev/null && test -s "$(graphfile)" &&
 	cp "$(graphfile)" "$t" && at_same_as_uncached HEAD &&
 	git dbmig heads >out && grep -q "^aaaa2 (core) (head)$" out
+'
+
+# the revisions whose bodies a run read (DBMIG_TRACE), one a line
+bodies_read() { sed -n "s/^trace: body of \([^ ]*\) read from .*/\1/p" "$1" | sort | tr "\n" " "; }
+
+test_expect_success 'an upgrade reads the files it runs and no other; one with nothing to do reads none' '
+	rm -f up.db && age && git dbmig heads >/dev/null &&
+	DBMIG_TRACE=1 git dbmig --url sqlite:///up.db upgrade aaaa2 2>err &&
+	test "$(bodies_read err)" = "aaaa1 aaaa2 " &&
+	DBMIG_TRACE=1 git dbmig --url sqlite:///up.db upgrade heads 2>err &&
+	test "$(bodies_read err)" = "bbbb1 bbbb2 bbbb3 cccc1 " &&
+	DBMIG_TRACE=1 git dbmig --url sqlite:///up.db upgrade heads 2>err &&
+	test -z "$(bodies_read err)" &&
+	DBMIG_TRACE=1 git dbmig --url sqlite:///up.db downgrade bbbb2 2>err &&
+	grep -q "^Running downgrade cccc1 -> " err && test "$(grep -c "^Running " err)" = 1 &&
+	test "$(bodies_read err)" = "cccc1 " &&
+	DBMIG_TRACE=1 git dbmig --url sqlite:///up.db upgrade --sql bbbb2:cccc1 >out 2>err &&
+	ran=$(sed -n "s/^-- Running upgrade .* -> \([^ ,]*\).*/\1/p" out | sort | tr "\n" " ") &&
+	test -n "$ran" && test "$(bodies_read err)" = "$ran"
+'
+
+test_expect_success 'an upgrade from the caches runs the bodies as the files hold them, and logs their blob ids' '
+	rm -f up.db && age && git dbmig heads >/dev/null &&
+	git dbmig --url sqlite:///up.db upgrade heads &&
+	sqlite3 up.db "SELECT revision || \" \" || blob_id FROM dbmig_log ORDER BY id" >got &&
+	for r in aaaa1 aaaa2 bbbb1 bbbb2 bbbb3 cccc1; do
+		echo "$r $(git hash-object $V/${r}_rev.sql)"
+	done | sort >expect && sort got >got.sorted && diff -u expect got.sorted &&
+	git dbmig --url sqlite:///up.db downgrade base &&
+	write_rev $V cccc1 "bbbb2, bbbb3" "" "aaaa2" "CREATE TABLE t_new (x INTEGER);" "DROP TABLE t_new;" &&
+	git dbmig --url sqlite:///up.db upgrade heads &&
+	sqlite3 up.db "SELECT name FROM sqlite_master WHERE name = '"'"'t_new'"'"'" >got &&
+	test "$(cat got)" = t_new
 '
 
 test_done

@@ -6,10 +6,10 @@
 #include "status.h"
 #include "url.h"
 #include "usage.h"
+#include "gitlib.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include "gitlib.h"
 #include <limits.h>
 #include <sys/stat.h>
 #include <stdio.h>

@@ -18,9 +18,9 @@
 #include "source.h"
 #include "url.h"
 #include "usage.h"
+#include "gitlib.h"
 
 #include <errno.h>
-#include "gitlib.h"
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

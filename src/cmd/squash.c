@@ -14,10 +14,10 @@
 #include "source.h"
 #include "squash.h"
 #include "usage.h"
+#include "gitlib.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include "gitlib.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

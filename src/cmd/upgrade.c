@@ -114,8 +114,13 @@ static int run(enum migrate_cmd cmd, int argc, const char **argv,
 	}
 	o.targets = targets;
 	o.ntargets = n;
-	/* --plan prints headers only: it may read the graph from the caches */
-	ctx->opts->need_bodies = o.sql || (cmd != MIGRATE_STAMP && !o.plan_only);
+	/*
+	 * The graph may come from the caches, headers only: the run reads
+	 * the bodies of the revisions it runs (project_load_body()). From
+	 * git (--at, --staged), every file is read with its body.
+	 */
+	ctx->opts->need_bodies = (o.sql || (cmd != MIGRATE_STAMP && !o.plan_only)) &&
+				 (ctx->opts->at || ctx->opts->staged);
 	if (cmd_setup(ctx, &p, err))
 		goto cleanup;
 	ret = fo.nnames ? fleet_migrate(p, &fo, &o, err) : migrate_run(p, &o, err);

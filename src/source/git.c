@@ -11,8 +11,8 @@
  */
 #include "source.h"
 #include "usage.h"
-
 #include "gitlib.h"
+
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,8 +7,8 @@
  */
 #include "source.h"
 #include "usage.h"
-
 #include "gitlib.h"
+
 #include <string.h>
 
 struct find {

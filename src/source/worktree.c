@@ -125,8 +125,7 @@ static void sort_names(char **names, unsigned char *types, size_t n)
 	free(v);
 }
 
-/* The whole file in one allocation of its size (plus a NUL). */
-static int read_whole(const char *path, char **out, size_t *len)
+int source_read_file(const char *path, char **out, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -282,7 +281,7 @@ static int read_dir(struct source *s, const char *dir, int recursive,
 				f->st = st;
 				continue;
 			}
-			if (read_whole(path.buf, &buf, &len)) {
+			if (source_read_file(path.buf, &buf, &len)) {
 				strbuf_addf(err, "cannot read '%s': %s", path.buf, strerror(errno));
 				goto cleanup;
 			}
@@ -363,7 +362,7 @@ int source_worktree_fill(struct source *s, struct cache *cache, struct strbuf *e
 		if (f->data || f->rf)
 			continue;
 		f->rf = cache_lookup(cache, f->path, &f->st);
-		if (!f->rf && read_whole(f->path, &f->data, &f->len)) {
+		if (!f->rf && source_read_file(f->path, &f->data, &f->len)) {
 			strbuf_addf(err, "cannot read '%s': %s", f->path, strerror(errno));
 			return -1;
 		}
