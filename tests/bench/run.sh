@@ -241,7 +241,8 @@ done
 # BENCH_ALEMBIC_HEADS_MAX, default 100000, bounds "heads").
 # "check --staged" is timed twice: with the staged tree of the last
 # passing run, and after "git add" of one changed revision file.
-scale_cmds="heads branches history history:-v show current graph check check:--staged check:--staged:one heads:--at upgrade:--plan upgrade:--sql"
+# "upgrade heads up-to-date" runs on the database stamped at the heads.
+scale_cmds="heads branches history history:-v show current graph check check:--staged check:--staged:one heads:--at upgrade:--plan upgrade:--sql upgrade:heads:up-to-date"
 SCALE_SIZES=${BENCH_SCALE_SIZES:-1000 10000 100000}
 test -n "${BENCH_QUICK:-}" && SCALE_SIZES=1000
 test "${BENCH_SCALE:-1}" = 0 && SCALE_SIZES=
@@ -292,6 +293,9 @@ for n in $SCALE_SIZES; do
 		upgrade:--plan) dargs="--url sqlite:///$P/empty.db upgrade --plan heads"
 			aargs= prep="rm -f '$P/empty.db'" ;;
 		upgrade:--sql) dargs="upgrade --sql heads" aargs="upgrade --sql heads" ;;
+		# the database stamped at the heads: a deploy with nothing to do
+		upgrade:heads:up-to-date) dargs="--url sqlite:///$db upgrade heads"
+			aargs="upgrade heads" ;;
 		esac
 		bench "s$n.dbmig.$c" "$SRUNS" 1 "$P" "$prep" "'$DBMIG' $dargs"
 		rss "s$n.dbmig.$c" "$P" "$prep" "'$DBMIG' $dargs"
