@@ -264,7 +264,7 @@ test_expect_success 'an upgrade reads the files it runs and no other; one with n
 test_expect_success 'an upgrade from the caches runs the bodies as the files hold them, and logs their blob ids' '
 	rm -f up.db && age && git dbmig heads >/dev/null &&
 	git dbmig --url sqlite:///up.db upgrade heads &&
-	sqlite3 up.db "SELECT revision || \" \" || blob_id FROM dbmig_log ORDER BY id" >got &&
+	sqlite3 -separator " " up.db "SELECT revision, blob_id FROM dbmig_log ORDER BY id" >got &&
 	for r in aaaa1 aaaa2 bbbb1 bbbb2 bbbb3 cccc1; do
 		echo "$r $(git hash-object $V/${r}_rev.sql)"
 	done | sort >expect && sort got >got.sorted && diff -u expect got.sorted &&
