@@ -18,6 +18,7 @@
  * with explicit bounds and nothing recurses, so any input is safe.
  */
 #include "revfile.h"
+#include "source.h"
 #include "usage.h"
 
 #include <stdarg.h>
@@ -164,6 +165,44 @@ struct revfile *revfile_dup(const struct revfile *rf)
 	c->upgrade = dup_or_null(rf->upgrade);
 	c->downgrade = dup_or_null(rf->downgrade);
 	return c;
+}
+
+/* NULL and "" apart, and no string able to pass for the next field */
+static void add_field(struct strbuf *sb, const char *s)
+{
+	if (s)
+		strbuf_addf(sb, "+%zu:%s\n", strlen(s), s);
+	else
+		strbuf_addstr(sb, "-\n");
+}
+
+static void add_fields(struct strbuf *sb, char *const *v, size_t n)
+{
+	size_t i;
+
+	strbuf_addf(sb, "%zu\n", n);
+	for (i = 0; i < n; i++)
+		add_field(sb, v[i]);
+}
+
+void revfile_header_id(const struct revfile *rf, char out[41])
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "header 1\n%d %d\n", (int)rf->kind, rf->transactional);
+	add_field(&sb, rf->revision);
+	add_fields(&sb, rf->down_revision, rf->ndown);
+	add_fields(&sb, rf->branch_labels, rf->nlabels);
+	add_fields(&sb, rf->depends_on, rf->ndeps);
+	add_fields(&sb, rf->squashes, rf->nsquashes);
+	add_field(&sb, rf->message);
+	add_field(&sb, rf->create_date);
+	add_field(&sb, rf->doc);
+	add_field(&sb, rf->part_of);
+	add_field(&sb, rf->part_after);
+	add_field(&sb, rf->part_upto);
+	source_blob_id(out, sb.buf, sb.len);
+	strbuf_release(&sb);
 }
 
 int revfile_valid_id(const char *s, size_t len)

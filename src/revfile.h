@@ -79,6 +79,14 @@ int revfile_parse(struct revfile **out, const char *name, const char *buf,
 void revfile_free(struct revfile *rf);
 /* A copy that owns all its strings and arrays. */
 struct revfile *revfile_dup(const struct revfile *rf);
+/*
+ * A digest (40 hex digits) of everything the header says: its kind,
+ * transactional, revision, down_revision, branch_labels, depends_on,
+ * squashes, message, create_date and docstring, and neither the bodies
+ * nor a line number. Two files with the same header id are the same
+ * revision to the graph, whatever their bodies.
+ */
+void revfile_header_id(const struct revfile *rf, char out[41]);
 
 /* 1 if s[0..len) is 1..32 of letters, digits, '_', '-', '.'. */
 int revfile_valid_id(const char *s, size_t len);

@@ -168,6 +168,101 @@ test_expect_success "--staged remembers a passing run, keyed on every input" '
 	grep -q "3 revisions" out3
 '
 
+test_expect_success "--staged after a body edit reads the changed file alone" '
+	fresh cb && cd cb && git init -q -b main && git config gc.auto 0 &&
+	write_rev $V c b "" "" "SELECT 3;" "SELECT 3;" &&
+	git add -A && git commit -q -m base &&
+	git dbmig check --staged >out &&
+	echo "-- a comment" >>$V/b_rev.sql &&
+	sed "s/SELECT 3;/SELECT 33;/" $V/c_rev.sql >t && mv t $V/c_rev.sql &&
+	git add $V/b_rev.sql $V/c_rev.sql &&
+	DBMIG_TRACE=1 git dbmig check --staged >out2 2>trace &&
+	diff -u out out2 &&
+	grep -q "^trace: check --staged read 2 changed files$" trace &&
+	DBMIG_TRACE=1 git dbmig check --staged >out3 2>trace &&
+	diff -u out out3 && test ! -s trace &&
+	git dbmig -q check --staged >out4 && test ! -s out4
+'
+
+test_expect_success "--staged after a body edit: a file that no longer parses fails" '
+	cd cb && git reset -q --hard && git dbmig check --staged >/dev/null &&
+	echo "-- migrate:sideways" >>$V/b_rev.sql && git add $V/b_rev.sql &&
+	! git dbmig check --staged 2>err &&
+	test "$(grep -c "^FAILED: " err)" = 1 &&
+	grep -q "b_rev.sql:[0-9]*: unknown section marker" err
+'
+
+test_expect_success "--staged after a header edit runs the whole check" '
+	cd cb && git reset -q --hard && git dbmig check --staged >/dev/null &&
+	sed "s/^-- down_revision: b$/-- down_revision: nope/" $V/c_rev.sql >t && mv t $V/c_rev.sql &&
+	git add $V/c_rev.sql &&
+	! DBMIG_TRACE=1 git dbmig check --staged 2>err &&
+	grep -q "^FAILED: .*c_rev.sql:3: .*nope" err && ! grep -q "changed file" err &&
+	git reset -q --hard && git dbmig check --staged >/dev/null &&
+	sed "s/^-- down_revision: b$/-- down_revision: a/" $V/c_rev.sql >t && mv t $V/c_rev.sql &&
+	git add $V/c_rev.sql &&
+	! git dbmig check --staged 2>err &&
+	grep -q "has 2 heads" err &&
+	git reset -q --hard && git dbmig check --staged >/dev/null &&
+	sed "s/^-- message: rev c$/-- message: rev c, better/" $V/c_rev.sql >t && mv t $V/c_rev.sql &&
+	git add $V/c_rev.sql &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace &&
+	grep -q "3 revisions" out && test ! -s trace
+'
+
+test_expect_success "--staged after a body edit: a file added or renamed runs the whole check" '
+	cd cb && git reset -q --hard && git dbmig check --staged >/dev/null &&
+	echo "-- a comment" >>$V/b_rev.sql && write_rev $V d c "" "" "SELECT 4;" "SELECT 4;" &&
+	git add -A && DBMIG_TRACE=1 git dbmig check --staged >out 2>trace &&
+	grep -q "4 revisions" out && test ! -s trace &&
+	git reset -q --hard && rm -f $V/d_rev.sql && git dbmig check --staged >/dev/null &&
+	echo "-- a comment" >>$V/b_rev.sql && git mv $V/c_rev.sql $V/c_rev_renamed.sql &&
+	git add -A && DBMIG_TRACE=1 git dbmig check --staged >out 2>trace &&
+	grep -q "3 revisions" out && test ! -s trace
+'
+
+test_expect_success "--staged after a body edit: a damaged cache is not trusted" '
+	cd cb && git reset -q --hard && git dbmig check --staged >/dev/null &&
+	cp .git/dbmig-check-cache ../good-cache &&
+	echo "-- a comment" >>$V/c_rev.sql && git add $V/c_rev.sql &&
+	size=$(wc -c <../good-cache) &&
+	for cut in 1 2 3 20 40 41 42 80 81 82 83; do
+		head -c $((size - cut)) ../good-cache >.git/dbmig-check-cache &&
+		DBMIG_TRACE=1 git dbmig check --staged >out 2>trace &&
+		grep -q "3 revisions" out && test ! -s trace || return 1
+	done &&
+	{ head -n 1 ../good-cache; echo 0000000000000000000000000000000000000000; tail -n +3 ../good-cache; } >.git/dbmig-check-cache &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace && test ! -s trace &&
+	sed "s|$V/b_rev.sql$|$V/bb_rev.sql|" ../good-cache >.git/dbmig-check-cache &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace && test ! -s trace &&
+	{ cat ../good-cache; tail -n 1 ../good-cache; } >.git/dbmig-check-cache &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace && test ! -s trace &&
+	sed "\\|$V/c_rev.sql$|s/^\(.\{41\}\)./\1x/" ../good-cache >.git/dbmig-check-cache &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace && test ! -s trace &&
+	cp ../good-cache .git/dbmig-check-cache &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace &&
+	grep -q "3 revisions" out && grep -q "read 1 changed file" trace
+'
+
+test_expect_success "--staged after a body edit: the protected ref still guards its files" '
+	cd cb && git reset -q --hard && git config dbmig.protectedRef refs/heads/main &&
+	write_rev $V d c "" "" "SELECT 4;" "SELECT 4;" && git add $V/d_rev.sql &&
+	git dbmig check --staged >/dev/null &&
+	echo "-- a comment" >>$V/d_rev.sql && git add $V/d_rev.sql &&
+	DBMIG_TRACE=1 git dbmig check --staged >out 2>trace &&
+	grep -q "4 revisions" out && grep -q "read 1 changed file" trace &&
+	echo "-- a comment" >>$V/b_rev.sql && git add $V/b_rev.sql &&
+	! git dbmig check --staged 2>err &&
+	grep -q "^FAILED: $V/b_rev.sql:.*revision '\''b'\'' is already in refs/heads/main" err &&
+	git checkout -q HEAD -- $V/b_rev.sql && git mv $V/c_rev.sql $V/c_moved.sql &&
+	git commit -q -m moved && git mv $V/c_moved.sql $V/c_rev.sql &&
+	git dbmig check --staged >/dev/null &&
+	echo "-- a comment" >>$V/c_rev.sql && git add $V/c_rev.sql &&
+	! git dbmig check --staged 2>err &&
+	grep -q "^FAILED: $V/c_rev.sql:.*revision '\''c'\'' is already in refs/heads/main as " err &&
+	git config --unset dbmig.protectedRef
+'
+
 # ------------------------------------------------------------------
 # The protected ref
 

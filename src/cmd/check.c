@@ -39,6 +39,8 @@ struct checked {
 	char ref_id[41];         /* what it names */
 	char *cache_path;        /* --staged: the cache of the last passing run */
 	char cache_key[41];      /* "" when nothing may be cached */
+	char base_key[41];       /* the key without the files */
+	const struct revfile **rfs; /* per file: its header (owned by g) */
 };
 
 static void checked_release(struct checked *c)
@@ -51,6 +53,7 @@ static void checked_release(struct checked *c)
 		free(c->shown);
 	}
 	free(c->ids);
+	free(c->rfs);
 	free(c->ref);
 	free(c->cache_path);
 	graph_free(c->g);
@@ -271,12 +274,28 @@ cleanup:
  * do not touch a revision file. The result of a passing run is kept in
  * <git folder>/dbmig-check-cache under a key made of everything it
  * depends on: this binary (size and mtime), the config files' bytes and
- * the settings read from it, every staged revision file's path and blob
- * id, and the commit the protected ref names. The same key gives the
- * same answer without reading a blob. Any other key, or DBMIG_NO_CACHE,
- * runs the whole check. Failures are never cached.
+ * the settings read from it, the commit the protected ref names (the
+ * "base key"), and every staged revision file's path and blob id. The
+ * same key gives the same answer without reading a blob.
+ *
+ * A commit that edits a body or a comment changes a blob id and not the
+ * graph. So the cache also lists each file of the run: its blob id, its
+ * header id (revfile_header_id()) and its path. When the base key and
+ * the paths are those of the last passing run, only the files whose
+ * blob ids changed are read; if each still parses and has the header it
+ * had, the graph is the one that passed, and so is every check of it.
+ * The protected ref's check is the same too as long as the ref has no
+ * file at a changed path and no file with a changed file's old bytes
+ * (so none of their revisions): then it compares no changed file.
+ * Anything else, or DBMIG_NO_CACHE, runs the whole check. Failures are
+ * never cached.
+ *
+ * The file: "<key> <summary>", "<base key>", then per file
+ * "<blob id> <header id> <path>", each a line.
  */
 #define CHECK_CACHE "dbmig-check-cache"
+/* more changed files than this, and the whole check is as cheap */
+#define CHECK_CACHE_MAX_CHANGED 64
 
 static void make_cache_key(struct checked *c)
 {
@@ -284,12 +303,12 @@ static void make_cache_key(struct checked *c)
 	struct stat st;
 	size_t i;
 
-	c->cache_key[0] = '\0';
+	c->cache_key[0] = c->base_key[0] = '\0';
 	if (getenv("DBMIG_NO_CACHE") || stat("/proc/self/exe", &st) ||
 	    (c->p->ini_path && strbuf_read_file(&ini, c->p->ini_path)) ||
 	    (c->p->toml_path && strbuf_read_file(&toml, c->p->toml_path)))
 		goto cleanup;
-	strbuf_addf(&sb, "git-dbmig check --staged, cache 1\n%s\n%lld %lld.%09ld\n",
+	strbuf_addf(&sb, "git-dbmig check --staged, cache 2\n%s\n%lld %lld.%09ld\n",
 		    DBMIG_VERSION, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		    (long)st.st_mtim.tv_nsec);
 	strbuf_addf(&sb, "%s\n%s\n%s\n%d\n%s\n%zu\n", c->p->ini_path ? c->p->ini_path : "-",
@@ -300,8 +319,16 @@ static void make_cache_key(struct checked *c)
 	for (i = 0; i < c->p->nlocations; i++)
 		strbuf_addf(&sb, "\nlocation %s", c->p->locations[i]);
 	strbuf_addf(&sb, "\nprotected %s %s\n", c->ref ? c->ref : "-", c->ref_id);
-	for (i = 0; i < c->src->nfiles; i++)
-		strbuf_addf(&sb, "%s %s\n", c->src->files[i].blob, c->src->files[i].path);
+	source_blob_id(c->base_key, sb.buf, sb.len);
+	for (i = 0; i < c->src->nfiles; i++) {
+		const struct source_file *f = &c->src->files[i];
+
+		/* "%s %s\n" without printf: 100,000 files make it show */
+		strbuf_addstr(&sb, f->blob);
+		strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, f->path);
+		strbuf_addch(&sb, '\n');
+	}
 	source_blob_id(c->cache_key, sb.buf, sb.len);
 cleanup:
 	strbuf_release(&sb);
@@ -312,41 +339,210 @@ cleanup:
 /* 1 when the cache holds a passing run with this key; prints its summary. */
 static int cache_hit(struct checked *c)
 {
-	struct strbuf sb = STRBUF_INIT, ignore = STRBUF_INIT;
+	struct strbuf ignore = STRBUF_INIT;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f = NULL;
 	int hit = 0;
 
 	make_cache_key(c);
 	if (!c->cache_key[0] || source_git_path(&c->cache_path, CHECK_CACHE, &ignore))
 		goto cleanup;
-	if (strbuf_read_file(&sb, c->cache_path) || sb.len < 42 ||
-	    strncmp(sb.buf, c->cache_key, 40) || sb.buf[40] != ' ')
+	f = fopen(c->cache_path, "r");
+	if (!f || (n = getline(&line, &cap, f)) < 43 || line[n - 1] != '\n' ||
+	    strncmp(line, c->cache_key, 40) || line[40] != ' ')
 		goto cleanup;
 	hit = 1;
 	if (!c->p->opts->quiet)
-		fputs(sb.buf + 41, stdout);
+		fputs(line + 41, stdout);
 cleanup:
-	strbuf_release(&sb);
+	if (f)
+		fclose(f);
+	free(line);
 	strbuf_release(&ignore);
 	return hit;
 }
 
-/* Remember a passing run; a cache that cannot be written is no error. */
-static void cache_store(struct checked *c, const char *summary)
+/*
+ * Remember a passing run; a cache that cannot be written is no error.
+ * hids[i] is the header id of file i, or NULL to compute it from rfs[i].
+ */
+static void cache_store(struct checked *c, const char *summary, char (*hids)[41])
 {
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT, sb = STRBUF_INIT;
+	size_t i;
 	FILE *f;
 
 	if (!c->cache_path || !c->cache_key[0])
 		return;
+	strbuf_addf(&sb, "%s %s%s\n", c->cache_key, summary, c->base_key);
+	for (i = 0; i < c->src->nfiles; i++) {
+		const struct source_file *sf = &c->src->files[i];
+		char hid[41];
+
+		if (strchr(sf->path, '\n'))
+			break; /* not a list to read back: no file list at all */
+		if (hids)
+			memcpy(hid, hids[i], sizeof(hid));
+		else
+			revfile_header_id(c->rfs[i], hid);
+		strbuf_addstr(&sb, sf->blob);
+		strbuf_addch(&sb, ' ');
+		strbuf_add(&sb, hid, 40);
+		strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, sf->path);
+		strbuf_addch(&sb, '\n');
+	}
+	if (i < c->src->nfiles) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s %s%s\n", c->cache_key, summary, c->base_key);
+	}
 	strbuf_addf(&tmp, "%s.tmp", c->cache_path);
 	f = fopen(tmp.buf, "w");
 	if (f) {
-		int bad = fprintf(f, "%s %s", c->cache_key, summary) < 0;
+		int bad = fwrite(sb.buf, 1, sb.len, f) != sb.len;
 
 		if (fclose(f) || bad || rename(tmp.buf, c->cache_path))
 			unlink(tmp.buf);
 	}
+	strbuf_release(&sb);
 	strbuf_release(&tmp);
+}
+
+/* 1 if the protected ref has a file at one of paths or with one of blobs. */
+static int ref_has_any(struct checked *c, char **paths, char **blobs, size_t n,
+		       struct strbuf *err)
+{
+	struct source *refs = NULL;
+	size_t i, k;
+	int has = 0;
+
+	if (source_git_list(&refs, c->ref, c->p->locations, c->p->nlocations,
+			    c->p->recursive, err))
+		return -1;
+	for (i = 0; i < refs->nfiles && !has; i++)
+		for (k = 0; k < n && !has; k++)
+			has = !strcmp(refs->files[i].path, paths[k]) ||
+			      !strcmp(refs->files[i].blob, blobs[k]);
+	source_free(refs);
+	return has;
+}
+
+/*
+ * 1 when the staged files are those of the last passing run but for
+ * bodies (see above); prints the summary and remembers this run.
+ */
+static int cache_hit_bodies(struct checked *c)
+{
+	struct strbuf sb = STRBUF_INIT, ignore = STRBUF_INIT;
+	struct source part = { 0 };
+	char (*hids)[41] = NULL, **oldblob = NULL;
+	size_t *changed = NULL, nchanged = 0, i;
+	const char *p, *end, *summary;
+	char *summary_end;
+	int hit = 0;
+
+	if (!c->cache_key[0] || !c->cache_path || strbuf_read_file(&sb, c->cache_path))
+		goto cleanup;
+	p = sb.buf;
+	end = sb.buf + sb.len;
+	/* "<key> <summary>\n<base key>\n" */
+	summary_end = memchr(p, '\n', (size_t)(end - p));
+	if (!summary_end || summary_end - p < 42 || p[40] != ' ')
+		goto cleanup;
+	*summary_end = '\0';
+	summary = p + 41;
+	p = summary_end + 1;
+	if (end - p < 41 || strncmp(p, c->base_key, 40) || p[40] != '\n')
+		goto cleanup;
+	p += 41;
+	hids = xcalloc(c->src->nfiles + 1, sizeof(*hids));
+	changed = xcalloc(CHECK_CACHE_MAX_CHANGED, sizeof(*changed));
+	oldblob = xcalloc(CHECK_CACHE_MAX_CHANGED, sizeof(*oldblob));
+	for (i = 0; i < c->src->nfiles; i++) {
+		const struct source_file *f = &c->src->files[i];
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t plen = strlen(f->path);
+
+		/* "<blob id> <header id> <path>" */
+		if (!nl || (size_t)(nl - p) != 82 + plen || p[40] != ' ' || p[81] != ' ' ||
+		    memcmp(p + 82, f->path, plen))
+			goto cleanup;
+		memcpy(hids[i], p + 41, 40);
+		if (memcmp(p, f->blob, 40)) {
+			if (nchanged == CHECK_CACHE_MAX_CHANGED)
+				goto cleanup;
+			oldblob[nchanged] = xstrndup(p, 40);
+			changed[nchanged++] = i;
+		}
+		p = nl + 1;
+	}
+	if (p != end || !nchanged)
+		goto cleanup;
+	part.files = xcalloc(nchanged, sizeof(*part.files));
+	for (i = 0; i < nchanged; i++) {
+		const struct source_file *f = &c->src->files[changed[i]];
+
+		part.files[i].path = xstrdup(f->path);
+		memcpy(part.files[i].blob, f->blob, sizeof(f->blob));
+		part.nfiles = part.alloc = i + 1;
+	}
+	if (source_git_fill(&part, &ignore))
+		goto cleanup;
+	for (i = 0; i < nchanged; i++) {
+		struct revfile *rf = NULL;
+		char hid[41];
+		int same;
+
+		if (revfile_parse(&rf, part.files[i].path, part.files[i].data,
+				  part.files[i].len, &ignore))
+			goto cleanup; /* the whole check names what is wrong */
+		revfile_header_id(rf, hid);
+		same = !memcmp(hid, hids[changed[i]], 40);
+		revfile_free(rf);
+		if (!same)
+			goto cleanup;
+	}
+	if (c->ref) {
+		char **paths = xcalloc(nchanged, sizeof(*paths));
+		int has;
+
+		for (i = 0; i < nchanged; i++)
+			paths[i] = part.files[i].path;
+		has = ref_has_any(c, paths, oldblob, nchanged, &ignore);
+		free(paths);
+		if (has)
+			goto cleanup;
+	}
+	hit = 1;
+	if (getenv("DBMIG_TRACE"))
+		fprintf(stderr, "trace: check --staged read %zu changed file%s\n",
+			nchanged, nchanged == 1 ? "" : "s");
+	if (!c->p->opts->quiet)
+		printf("%s\n", summary);
+	{
+		struct strbuf line = STRBUF_INIT;
+
+		strbuf_addf(&line, "%s\n", summary);
+		cache_store(c, line.buf, hids);
+		strbuf_release(&line);
+	}
+cleanup:
+	if (oldblob)
+		for (i = 0; i < nchanged; i++)
+			free(oldblob[i]);
+	free(oldblob);
+	for (i = 0; i < part.nfiles; i++) {
+		free(part.files[i].path);
+		free(part.files[i].data);
+	}
+	free(part.files);
+	free(changed);
+	free(hids);
+	strbuf_release(&sb);
+	strbuf_release(&ignore);
+	return hit;
 }
 
 /* ------------------------------------------------------------------ */
@@ -368,7 +564,7 @@ static int load(struct checked *c, struct cmd_ctx *ctx, struct strbuf *err)
 		if (source_git_list(&c->src, NULL, c->p->locations, c->p->nlocations,
 				    c->p->recursive, err))
 			return -1;
-		if (cache_hit(c))
+		if (cache_hit(c) || cache_hit_bodies(c))
 			return 1;
 		if (source_git_fill(c->src, err))
 			return -1;
@@ -384,6 +580,7 @@ static int load(struct checked *c, struct cmd_ctx *ctx, struct strbuf *err)
 		cwdlen = strlen(cwd);
 	c->shown = xcalloc(c->src->nfiles + 1, sizeof(*c->shown));
 	c->ids = xcalloc(c->src->nfiles + 1, sizeof(*c->ids));
+	c->rfs = xcalloc(c->src->nfiles + 1, sizeof(*c->rfs));
 	rf = xcalloc(c->src->nfiles + 1, sizeof(*rf));
 	for (i = 0; i < c->src->nfiles; i++) {
 		const char *path = c->src->files[i].path;
@@ -398,6 +595,7 @@ static int load(struct checked *c, struct cmd_ctx *ctx, struct strbuf *err)
 		if (revfile_parse(&rf[n], c->shown[n], f->data, f->len, err))
 			goto cleanup;
 		c->ids[n] = rf[n]->revision;
+		c->rfs[n] = rf[n];
 	}
 	if (precheck(rf, c->shown, n, err))
 		goto cleanup;
@@ -650,7 +848,7 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		       g->nr, g->nheads, g->nlabels);
 	else if (!c.p->opts->quiet)
 		fputs(summary.buf, stdout);
-	cache_store(&c, summary.buf);
+	cache_store(&c, summary.buf, NULL);
 	ret = 0;
 cleanup:
 	if (json && ret) {

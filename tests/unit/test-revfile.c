@@ -935,6 +935,84 @@ static void test_valid_id(void **state)
 	assert_int_equal(revfile_valid_id(NULL, 0), 0);
 }
 
+/* revfile_header_id() of a parsed text; the test fails if it does not parse */
+static void header_id_of(const char *name, const char *text, char out[41])
+{
+	struct revfile *rf = NULL;
+	struct strbuf err = STRBUF_INIT;
+
+	if (revfile_parse(&rf, name, text, strlen(text), &err))
+		fail_msg("%s does not parse: %s", name, err.buf);
+	revfile_header_id(rf, out);
+	revfile_free(rf);
+	strbuf_release(&err);
+}
+
+#define HID_HEAD "-- message: m\n-- revision: r1\n"
+#define HID_REST "-- down_revision: r0\n-- branch_labels: L\n-- depends_on: d\n"
+#define HID_BODY "\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 2;\n"
+
+/*
+ * The header id follows the header and nothing else: the same header
+ * with other bodies, comments or line positions has the same id; any
+ * header field changed gives another, and so do lists that only join
+ * the same words differently.
+ */
+static void test_header_id(void **state)
+{
+	static const char *const same[] = {
+		HID_HEAD HID_REST "\n-- migrate:upgrade\nSELECT 11;\n\n-- migrate:downgrade\nSELECT 2;\n",
+		HID_HEAD HID_REST HID_BODY "-- a comment at the end\n",
+		HID_HEAD HID_REST "\n\n\n" HID_BODY,
+		HID_HEAD HID_REST "\n-- migrate:upgrade\n\n-- migrate:downgrade\nSELECT 2;\n",
+	};
+	static const char *const other[] = {
+		"-- message: m2\n-- revision: r1\n" HID_REST HID_BODY,
+		"-- revision: r1\n" HID_REST HID_BODY,
+		"-- message: m\n-- revision: r2\n" HID_REST HID_BODY,
+		HID_HEAD "-- down_revision: r9\n-- branch_labels: L\n-- depends_on: d\n" HID_BODY,
+		HID_HEAD "-- down_revision: r0, r9\n-- branch_labels: L\n-- depends_on: d\n" HID_BODY,
+		HID_HEAD "-- down_revision: r0\n-- branch_labels: L, M\n-- depends_on: d\n" HID_BODY,
+		HID_HEAD "-- down_revision: r0\n-- branch_labels:\n-- depends_on: d\n" HID_BODY,
+		HID_HEAD "-- down_revision: r0\n-- branch_labels: L\n-- depends_on:\n" HID_BODY,
+		HID_HEAD "-- down_revision: r0\n-- branch_labels: L\n-- depends_on: d, L\n" HID_BODY,
+		HID_HEAD HID_REST "-- squashes: q1\n" HID_BODY,
+		HID_HEAD HID_REST "-- transactional: false\n" HID_BODY,
+		HID_HEAD HID_REST "-- create_date: 2026-01-01 00:00:00\n" HID_BODY,
+		/* one label "L" and "d" moved between lists */
+		HID_HEAD "-- down_revision: r0\n-- branch_labels: L, d\n-- depends_on:\n" HID_BODY,
+	};
+	char base[41], hid[41];
+	size_t i, k;
+
+	(void)state;
+	header_id_of("r1_a.sql", HID_HEAD HID_REST HID_BODY, base);
+	assert_int_equal(strlen(base), 40);
+	for (i = 0; i < sizeof(same) / sizeof(*same); i++) {
+		header_id_of("r1_a.sql", same[i], hid);
+		if (strcmp(hid, base))
+			fail_msg("same header, another id: case %zu", i);
+	}
+	for (i = 0; i < sizeof(other) / sizeof(*other); i++) {
+		header_id_of("r1_a.sql", other[i], hid);
+		if (!strcmp(hid, base))
+			fail_msg("another header, the same id: case %zu", i);
+		for (k = 0; k < i; k++) {
+			char hk[41];
+
+			header_id_of("r1_a.sql", other[k], hk);
+			if (!strcmp(hid, hk))
+				fail_msg("cases %zu and %zu share an id", k, i);
+		}
+	}
+	/* a .py file is another kind of revision */
+	header_id_of("r1_a.py",
+		     "\"\"\"m\"\"\"\nrevision = 'r1'\ndown_revision = 'r0'\n"
+		     "branch_labels = ('L',)\ndepends_on = 'd'\n"
+		     "def upgrade():\n    pass\n\ndef downgrade():\n    pass\n", hid);
+	assert_string_not_equal(hid, base);
+}
+
 static void test_free_null(void **state)
 {
 	revfile_free(NULL);
@@ -996,6 +1074,7 @@ int main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_valid_id),
 		cmocka_unit_test(test_free_null),
+		cmocka_unit_test(test_header_id),
 		cmocka_unit_test(test_empty_buffer),
 		cmocka_unit_test(test_length_bounds),
 		cmocka_unit_test(test_big_inputs),
