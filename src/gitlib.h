@@ -43,6 +43,7 @@
 	X(git_commit_summary) \
 	X(git_commit_tree) \
 	X(git_config_free) \
+	X(git_config_get_bool) \
 	X(git_config_get_multivar_foreach) \
 	X(git_config_get_path) \
 	X(git_config_get_string_buf) \
@@ -75,6 +76,7 @@
 	X(git_odb_object_type) \
 	X(git_odb_read) \
 	X(git_oid_equal) \
+	X(git_oid_fromraw) \
 	X(git_oid_fromstr) \
 	X(git_oid_tostr) \
 	X(git_reference_create) \
@@ -147,6 +149,7 @@ const struct gitlib *gitlib(void);
 #define git_commit_summary (gitlib()->git_commit_summary)
 #define git_commit_tree (gitlib()->git_commit_tree)
 #define git_config_free (gitlib()->git_config_free)
+#define git_config_get_bool (gitlib()->git_config_get_bool)
 #define git_config_get_multivar_foreach (gitlib()->git_config_get_multivar_foreach)
 #define git_config_get_path (gitlib()->git_config_get_path)
 #define git_config_get_string_buf (gitlib()->git_config_get_string_buf)
@@ -179,6 +182,7 @@ const struct gitlib *gitlib(void);
 #define git_odb_object_type (gitlib()->git_odb_object_type)
 #define git_odb_read (gitlib()->git_odb_read)
 #define git_oid_equal (gitlib()->git_oid_equal)
+#define git_oid_fromraw (gitlib()->git_oid_fromraw)
 #define git_oid_fromstr (gitlib()->git_oid_fromstr)
 #define git_oid_tostr (gitlib()->git_oid_tostr)
 #define git_reference_create (gitlib()->git_reference_create)

@@ -364,15 +364,28 @@ cleanup:
 	return hit;
 }
 
-/*
- * Remember a passing run; a cache that cannot be written is no error.
- * hids[i] is the header id of file i, or NULL to compute it from rfs[i].
- */
-static void cache_store(struct checked *c, const char *summary, char (*hids)[41])
+/* Replace the cache file with sb; a cache that cannot be written is no error. */
+static void cache_write(struct checked *c, const struct strbuf *sb)
 {
-	struct strbuf tmp = STRBUF_INIT, sb = STRBUF_INIT;
-	size_t i;
+	struct strbuf tmp = STRBUF_INIT;
 	FILE *f;
+
+	strbuf_addf(&tmp, "%s.tmp", c->cache_path);
+	f = fopen(tmp.buf, "w");
+	if (f) {
+		int bad = fwrite(sb->buf, 1, sb->len, f) != sb->len;
+
+		if (fclose(f) || bad || rename(tmp.buf, c->cache_path))
+			unlink(tmp.buf);
+	}
+	strbuf_release(&tmp);
+}
+
+/* Remember a passing run; the header ids come from rfs. */
+static void cache_store(struct checked *c, const char *summary)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 
 	if (!c->cache_path || !c->cache_key[0])
 		return;
@@ -383,10 +396,7 @@ static void cache_store(struct checked *c, const char *summary, char (*hids)[41]
 
 		if (strchr(sf->path, '\n'))
 			break; /* not a list to read back: no file list at all */
-		if (hids)
-			memcpy(hid, hids[i], sizeof(hid));
-		else
-			revfile_header_id(c->rfs[i], hid);
+		revfile_header_id(c->rfs[i], hid);
 		strbuf_addstr(&sb, sf->blob);
 		strbuf_addch(&sb, ' ');
 		strbuf_add(&sb, hid, 40);
@@ -398,16 +408,8 @@ static void cache_store(struct checked *c, const char *summary, char (*hids)[41]
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "%s %s%s\n", c->cache_key, summary, c->base_key);
 	}
-	strbuf_addf(&tmp, "%s.tmp", c->cache_path);
-	f = fopen(tmp.buf, "w");
-	if (f) {
-		int bad = fwrite(sb.buf, 1, sb.len, f) != sb.len;
-
-		if (fclose(f) || bad || rename(tmp.buf, c->cache_path))
-			unlink(tmp.buf);
-	}
+	cache_write(c, &sb);
 	strbuf_release(&sb);
-	strbuf_release(&tmp);
 }
 
 /* 1 if the protected ref has a file at one of paths or with one of blobs. */
@@ -437,10 +439,10 @@ static int cache_hit_bodies(struct checked *c)
 {
 	struct strbuf sb = STRBUF_INIT, ignore = STRBUF_INIT;
 	struct source part = { 0 };
-	char (*hids)[41] = NULL, **oldblob = NULL;
-	size_t *changed = NULL, nchanged = 0, i;
-	const char *p, *end, *summary;
-	char *summary_end;
+	char **oldblob = NULL, **line = NULL;
+	size_t *changed = NULL, nchanged = 0, i, files_at;
+	const char *end, *summary;
+	char *p, *summary_end;
 	int hit = 0;
 
 	if (!c->cache_key[0] || !c->cache_path || strbuf_read_file(&sb, c->cache_path))
@@ -457,23 +459,24 @@ static int cache_hit_bodies(struct checked *c)
 	if (end - p < 41 || strncmp(p, c->base_key, 40) || p[40] != '\n')
 		goto cleanup;
 	p += 41;
-	hids = xcalloc(c->src->nfiles + 1, sizeof(*hids));
+	files_at = (size_t)(p - sb.buf);
 	changed = xcalloc(CHECK_CACHE_MAX_CHANGED, sizeof(*changed));
 	oldblob = xcalloc(CHECK_CACHE_MAX_CHANGED, sizeof(*oldblob));
+	line = xcalloc(CHECK_CACHE_MAX_CHANGED, sizeof(*line));
 	for (i = 0; i < c->src->nfiles; i++) {
 		const struct source_file *f = &c->src->files[i];
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t plen = strlen(f->path);
 
 		/* "<blob id> <header id> <path>" */
 		if (!nl || (size_t)(nl - p) != 82 + plen || p[40] != ' ' || p[81] != ' ' ||
 		    memcmp(p + 82, f->path, plen))
 			goto cleanup;
-		memcpy(hids[i], p + 41, 40);
 		if (memcmp(p, f->blob, 40)) {
 			if (nchanged == CHECK_CACHE_MAX_CHANGED)
 				goto cleanup;
 			oldblob[nchanged] = xstrndup(p, 40);
+			line[nchanged] = p;
 			changed[nchanged++] = i;
 		}
 		p = nl + 1;
@@ -499,7 +502,7 @@ static int cache_hit_bodies(struct checked *c)
 				  part.files[i].len, &ignore))
 			goto cleanup; /* the whole check names what is wrong */
 		revfile_header_id(rf, hid);
-		same = !memcmp(hid, hids[changed[i]], 40);
+		same = !memcmp(hid, line[i] + 41, 40);
 		revfile_free(rf);
 		if (!same)
 			goto cleanup;
@@ -522,11 +525,15 @@ static int cache_hit_bodies(struct checked *c)
 	if (!c->p->opts->quiet)
 		printf("%s\n", summary);
 	{
-		struct strbuf line = STRBUF_INIT;
+		/* the same list, with the changed files' new blob ids */
+		struct strbuf out = STRBUF_INIT;
 
-		strbuf_addf(&line, "%s\n", summary);
-		cache_store(c, line.buf, hids);
-		strbuf_release(&line);
+		for (i = 0; i < nchanged; i++)
+			memcpy(line[i], c->src->files[changed[i]].blob, 40);
+		strbuf_addf(&out, "%s %s\n%s\n", c->cache_key, summary, c->base_key);
+		strbuf_add(&out, sb.buf + files_at, sb.len - files_at);
+		cache_write(c, &out);
+		strbuf_release(&out);
 	}
 cleanup:
 	if (oldblob)
@@ -539,7 +546,7 @@ cleanup:
 	}
 	free(part.files);
 	free(changed);
-	free(hids);
+	free(line);
 	strbuf_release(&sb);
 	strbuf_release(&ignore);
 	return hit;
@@ -848,7 +855,7 @@ int cmd_check(int argc, const char **argv, struct cmd_ctx *ctx, struct strbuf *e
 		       g->nr, g->nheads, g->nlabels);
 	else if (!c.p->opts->quiet)
 		fputs(summary.buf, stdout);
-	cache_store(&c, summary.buf, NULL);
+	cache_store(&c, summary.buf);
 	ret = 0;
 cleanup:
 	if (json && ret) {

@@ -2,7 +2,8 @@
  * source/git.c: reads revision files from git through libgit2, from a
  * commit's tree (--at TREE-ISH) or from the index (--staged). The index
  * is the one git hands a hook: GIT_INDEX_FILE when set (git commit -a and
- * git commit <paths> use a temporary index), else the repository's.
+ * git commit <paths> use a temporary index), else the repository's; its
+ * entries come from gitindex.c where it can read them, else libgit2.
  * Folders are given as absolute paths and mapped into the repository.
  * The repository is found as git finds it for a hook ($GIT_DIR and
  * $GIT_WORK_TREE first), and the protected ref that check compares
@@ -10,10 +11,12 @@
  * libgit2.
  */
 #include "source.h"
+#include "gitindex.h"
 #include "usage.h"
 #include "gitlib.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -156,6 +159,26 @@ static int read_tree(struct source *s, git_repository *repo, git_odb *odb,
 	return 0;
 }
 
+/* 1 if the index entry at path, with mode, is a revision file under prefix */
+static int in_location(const char *path, unsigned mode, const char *prefix, size_t plen,
+		       int recursive)
+{
+	const char *rest, *slash, *name;
+
+	if (plen) {
+		if (strncmp(path, prefix, plen) || path[plen] != '/')
+			return 0;
+		rest = path + plen + 1;
+	} else {
+		rest = path;
+	}
+	slash = strrchr(rest, '/');
+	if (slash && !recursive)
+		return 0;
+	name = slash ? slash + 1 : rest;
+	return (mode & 0170000) == 0100000 && source_is_revision_name(name);
+}
+
 static int read_index(struct source *s, git_odb *odb, git_index *idx,
 		      const char *prefix, int recursive, const struct want *w,
 		      struct strbuf *err)
@@ -164,26 +187,98 @@ static int read_index(struct source *s, git_odb *odb, git_index *idx,
 
 	for (i = 0; i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(idx, i);
-		const char *rest, *slash, *name;
 
-		if (git_index_entry_stage(e) != 0)
-			continue;
-		if (plen) {
-			if (strncmp(e->path, prefix, plen) || e->path[plen] != '/')
-				continue;
-			rest = e->path + plen + 1;
-		} else {
-			rest = e->path;
-		}
-		slash = strrchr(rest, '/');
-		if (slash && !recursive)
-			continue;
-		name = slash ? slash + 1 : rest;
-		if ((e->mode & 0170000) != 0100000 || !source_is_revision_name(name) ||
+		if (git_index_entry_stage(e) != 0 ||
+		    !in_location(e->path, e->mode, prefix, plen, recursive) ||
 		    !wanted(w, e->path, &e->id))
 			continue;
 		if (add_blob(s, odb, &e->id, e->path, w->list_only, err))
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The index read by gitindex.c rather than libgit2 (see gitindex.h):
+ * the revision files under any of the folders, in the index's order,
+ * which read_staged() then takes folder by folder as read_index() does.
+ */
+struct staged_entry {
+	char *path;
+	unsigned mode;
+	git_oid id;
+};
+
+struct staged {
+	struct staged_entry *v;
+	size_t n, alloc;
+	char **rels;
+	size_t *plens, nrels;
+	int recursive;
+};
+
+static int collect_staged(const struct gitindex_entry *e, void *data)
+{
+	struct staged *st = data;
+	struct staged_entry *se;
+	size_t k;
+
+	if (e->stage)
+		return 0;
+	for (k = 0; k < st->nrels; k++)
+		if (in_location(e->path, e->mode, st->rels[k], st->plens[k], st->recursive))
+			break;
+	if (k == st->nrels)
+		return 0;
+	ALLOC_GROW(st->v, st->n + 1, st->alloc);
+	se = &st->v[st->n++];
+	se->path = xstrndup(e->path, e->path_len);
+	se->mode = e->mode;
+	git_oid_fromraw(&se->id, e->oid);
+	return 0;
+}
+
+static int read_staged(struct source *s, git_odb *odb, const struct staged *st, size_t k,
+		       const struct want *w, struct strbuf *err)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		const struct staged_entry *e = &st->v[i];
+
+		if ((st->nrels > 1 && !in_location(e->path, e->mode, st->rels[k], st->plens[k],
+						   st->recursive)) ||
+		    !wanted(w, e->path, &e->id))
+			continue;
+		if (add_blob(s, odb, &e->id, e->path, w->list_only, err))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * 0 when gitindex.c read the index at path into st. libgit2 sorts the
+ * entries of a repository with core.ignorecase without regard to case;
+ * that order, and every index gitindex.c leaves alone, is libgit2's.
+ */
+static int read_index_file(struct staged *st, git_repository *repo, const char *path)
+{
+	git_config *cfg = NULL;
+	int icase = 1;
+
+	if (!git_repository_config_snapshot(&cfg, repo) &&
+	    git_config_get_bool(&icase, cfg, "core.ignorecase"))
+		icase = 0;
+	git_config_free(cfg);
+	if (icase || gitindex_read(path, collect_staged, st)) {
+		size_t i;
+
+		for (i = 0; i < st->n; i++)
+			free(st->v[i].path);
+		st->n = 0;
+		if (getenv("DBMIG_TRACE"))
+			fprintf(stderr, "trace: the index is read by libgit2\n");
+		return -1;
 	}
 	return 0;
 }
@@ -258,9 +353,10 @@ static int select_files(struct source **out, const char *at, char *const *dirs,
 	git_tree *root = NULL;
 	git_index *idx = NULL;
 	git_odb *odb = NULL;
+	struct staged st = { 0 };
 	const char *workdir;
 	size_t i;
-	int ret = -1;
+	int ret = -1, fast = 0;
 
 	*out = NULL;
 	{
@@ -309,8 +405,30 @@ static int select_files(struct source **out, const char *at, char *const *dirs,
 		}
 	} else {
 		const char *file = getenv("GIT_INDEX_FILE");
+		struct strbuf path = STRBUF_INIT;
 
-		if (file && *file) {
+		st.rels = xcalloc(ndirs + 1, sizeof(*st.rels));
+		st.plens = xcalloc(ndirs + 1, sizeof(*st.plens));
+		st.recursive = recursive;
+		for (i = 0; i < ndirs; i++) {
+			st.rels[i] = relative_to(workdir, dirs[i]);
+			if (!st.rels[i]) {
+				strbuf_addf(err, "version location '%s' is outside the repository",
+					    dirs[i]);
+				goto cleanup;
+			}
+			st.plens[i] = strlen(st.rels[i]);
+			st.nrels = i + 1;
+		}
+		if (file && *file)
+			strbuf_addstr(&path, file);
+		else
+			strbuf_addf(&path, "%sindex", git_repository_path(repo));
+		fast = !read_index_file(&st, repo, path.buf);
+		strbuf_release(&path);
+		if (fast) {
+			/* read_index_file() read it */
+		} else if (file && *file) {
 			if (git_index_open(&idx, file)) {
 				lg2_error(err, file);
 				goto cleanup;
@@ -328,7 +446,9 @@ static int select_files(struct source **out, const char *at, char *const *dirs,
 			strbuf_addf(err, "version location '%s' is outside the repository", dirs[i]);
 			goto cleanup;
 		}
-		if (root) {
+		if (fast) {
+			r = read_staged(s, odb, &st, i, &w, err);
+		} else if (root) {
 			git_tree_entry *te = NULL;
 			git_tree *sub = NULL;
 
@@ -355,6 +475,13 @@ static int select_files(struct source **out, const char *at, char *const *dirs,
 	s = NULL;
 	ret = 0;
 cleanup:
+	for (i = 0; i < st.n; i++)
+		free(st.v[i].path);
+	free(st.v);
+	for (i = 0; i < st.nrels; i++)
+		free(st.rels[i]);
+	free(st.rels);
+	free(st.plens);
 	source_free(s);
 	git_odb_free(odb);
 	git_index_free(idx);

@@ -34,7 +34,7 @@ build_db() {
 	$CC $flags -o "$out/fuzz-$name" "tests/fuzz/fuzz-$name.c" $common $dbsrc "$@" \
 		$(pkg-config --cflags --libs $libs_all)
 }
-all="revfile config url target toml rqlite hrana split pgerror cache graph"
+all="revfile config url target toml rqlite hrana split pgerror cache graph gitindex"
 targets=${FUZZ_TARGETS:-$all}
 for t in $targets; do
 	case $t in
@@ -46,6 +46,7 @@ for t in $targets; do
 	pgerror) build pgerror src/url.c $(pkg-config --cflags --libs libpq) ;;
 	toml) build toml src/toml.c ;;
 	cache) build cache src/revfile.c src/binio.c ;;
+	gitindex) build gitindex src/gitindex.c ;;
 	graph) build graph src/graphcache.c src/graph.c src/revfile.c src/binio.c src/cache.c src/source/worktree.c ;;
 	*) echo "fuzz: unknown target '$t' (known: $all)" >&2; exit 1 ;;
 	esac
